@@ -1,0 +1,16 @@
+/** Seeded randomness for the whole pure core. See README.md. */
+export { beta, dirichlet, gamma, gammaRate, logStandardGamma, standardGamma } from "./gamma.js";
+export { fillStandardNormal, logNormal, normal, standardNormal } from "./normal.js";
+export { binomial, poisson } from "./poisson.js";
+export {
+  createRng,
+  exponential,
+  type Rng,
+  type RngState,
+  shuffle,
+  uniform,
+  uniformInt,
+  uniformOpen,
+  Xoshiro128,
+} from "./rng.js";
+export { erfc, logBeta, logGamma, normalCdf, normalQuantile } from "./special.js";
