@@ -1,5 +1,7 @@
-// Runs once before the whole Vitest run. Store tests read TEST_DATABASE_URL themselves;
-// nothing global to prepare yet beyond a clean NO_COLOR for readable output.
-export default function setup(): void {
+import { ensurePgliteTemplate } from "./pglite-template.js";
+
+// Runs once before the whole Vitest run: builds the migrated PGlite template every store test loads.
+export default async function setup(): Promise<void> {
   process.env.NO_COLOR = "1";
+  await ensurePgliteTemplate();
 }
