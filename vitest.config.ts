@@ -8,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     globalSetup: ["test/support/global-setup.ts"],
+    reporters: process.env.VITEST_JSON_REPORT ? ["default", "json"] : ["default"],
+    outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : undefined,
   },
 });
