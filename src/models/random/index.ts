@@ -13,4 +13,4 @@ export {
   uniformOpen,
   Xoshiro128,
 } from "./rng.js";
-export { erfc, logBeta, logGamma, normalCdf, normalQuantile } from "./special.js";
+export { erfc, logBeta, logGamma, normalCdf, normalQuantile, regularizedGammaP } from "./special.js";

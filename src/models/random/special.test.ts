@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logBeta, logGamma, normalCdf, normalQuantile } from "./special.js";
+import { logBeta, logGamma, normalCdf, normalQuantile, regularizedGammaP } from "./special.js";
 
 describe("special functions (reference values from R / scipy)", () => {
   it("logGamma", () => {
@@ -16,5 +16,16 @@ describe("special functions (reference values from R / scipy)", () => {
     expect(normalQuantile(0.05)).toBeCloseTo(-1.6448536269514729, 12);
     expect(normalQuantile(1e-10)).toBeCloseTo(-6.361340902404056, 9);
     expect(() => normalQuantile(2)).toThrow(/p in/);
+  });
+});
+
+describe("regularizedGammaP", () => {
+  it("matches closed forms and scipy.special.gammainc", () => {
+    // a = 1: P(1, x) = 1 - e^-x
+    expect(regularizedGammaP(1, 2)).toBeCloseTo(1 - Math.exp(-2), 12);
+    expect(regularizedGammaP(3, 2)).toBeCloseTo(0.3233235838169366, 10);
+    expect(regularizedGammaP(10, 15)).toBeCloseTo(0.9301463393005901, 10);
+    expect(regularizedGammaP(0.5, 0.1)).toBeCloseTo(0.34527915398142317, 10);
+    expect(regularizedGammaP(2, 0)).toBe(0);
   });
 });

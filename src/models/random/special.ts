@@ -141,3 +141,44 @@ export function normalQuantile(p: number): number {
   }
   return q < 0 ? -val : val;
 }
+
+/**
+ * Regularised lower incomplete gamma P(a, x) = γ(a, x)/Γ(a): series for x < a + 1, Lentz continued
+ * fraction otherwise (Numerical Recipes §6.2). Gives exact Gamma CDFs: P(X ≤ x) for X ~ Gamma(a, rate)
+ * is P(a, rate·x).
+ */
+export function regularizedGammaP(a: number, x: number): number {
+  if (!(a > 0)) throw new Error(`regularizedGammaP needs a > 0, got ${a}`);
+  if (x <= 0) return 0;
+  const lnPre = -x + a * Math.log(x) - logGamma(a);
+  if (x < a + 1) {
+    let ap = a;
+    let del = 1 / a;
+    let sum = del;
+    for (let n = 0; n < 1000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-15) break;
+    }
+    return Math.min(1, sum * Math.exp(lnPre));
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return Math.max(0, 1 - Math.exp(lnPre) * h);
+}
