@@ -73,7 +73,11 @@ export function acquireDataDirLock(dataDir: string): { release: () => void; reco
     }
     try {
       const fd = openSync(lockPath, "wx");
-      const content: LockContent = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
+      const content: LockContent = {
+        pid: process.pid,
+        hostname: hostname(),
+        startedAt: new Date().toISOString(),
+      };
       writeSync(fd, JSON.stringify(content));
       closeSync(fd);
       let released = false;

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { acquireDataDirLock } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
-import { makePgSession, makePgliteSession, type SqlSession } from "./session.js";
+import { makePgliteSession, makePgSession, type SqlSession } from "./session.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -56,7 +56,8 @@ export function defaultDataDir(): string {
 
 /** Opens the store chosen by the options or the environment (DATABASE_URL) and applies migrations. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const databaseUrl = options.databaseUrl ?? (options.pglite || options.dataDir ? undefined : process.env.DATABASE_URL);
+  const databaseUrl =
+    options.databaseUrl ?? (options.pglite || options.dataDir ? undefined : process.env.DATABASE_URL);
   const store = databaseUrl ? await openPostgres(databaseUrl, options) : await openPglite(options);
   if (options.migrate !== false) {
     try {
@@ -87,7 +88,9 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
   }
   const client = pglite;
   if (options.schema) {
-    await client.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}", public;`);
+    await client.exec(
+      `CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path TO "${options.schema}", public;`,
+    );
   }
   let closed = false;
   return {

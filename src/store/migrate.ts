@@ -38,7 +38,12 @@ export function readMigrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
     if (other) throw new Error(`two migrations share version ${version}: ${other} and ${file}`);
     seen.set(version, file);
     const sql = readFileSync(join(dir, file), "utf8");
-    return { version, name: file.replace(/\.sql$/, ""), checksum: createHash("sha256").update(sql).digest("hex"), sql };
+    return {
+      version,
+      name: file.replace(/\.sql$/, ""),
+      checksum: createHash("sha256").update(sql).digest("hex"),
+      sql,
+    };
   });
 }
 
@@ -58,13 +63,13 @@ interface AppliedRow {
 
 export async function migrate(store: Store, files = readMigrationFiles()): Promise<number> {
   return store.transaction(async (session) => {
-    if (store.kind === "postgres") await session.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+    if (store.kind === "postgres")
+      await session.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
     await session.exec(CREATE_TABLE);
     const applied = new Map(
-      (await session.query<AppliedRow>("SELECT version, name, checksum, applied_at FROM schema_migrations")).map((r) => [
-        r.version,
-        r,
-      ]),
+      (
+        await session.query<AppliedRow>("SELECT version, name, checksum, applied_at FROM schema_migrations")
+      ).map((r) => [r.version, r]),
     );
     let count = 0;
     for (const file of files) {
@@ -93,13 +98,15 @@ export async function migrate(store: Store, files = readMigrationFiles()): Promi
   });
 }
 
-export async function migrationStatus(store: Store, files = readMigrationFiles()): Promise<MigrationStatus[]> {
+export async function migrationStatus(
+  store: Store,
+  files = readMigrationFiles(),
+): Promise<MigrationStatus[]> {
   await store.query(CREATE_TABLE);
   const applied = new Map(
-    (await store.query<AppliedRow>("SELECT version, name, checksum, applied_at FROM schema_migrations")).map((r) => [
-      r.version,
-      r,
-    ]),
+    (await store.query<AppliedRow>("SELECT version, name, checksum, applied_at FROM schema_migrations")).map(
+      (r) => [r.version, r],
+    ),
   );
   return files.map((file) => {
     const row = applied.get(file.version);

@@ -1,8 +1,8 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 
 /** Raw SQL inside one transaction, the same on both engines. */
 export interface SqlSession {
@@ -41,7 +41,9 @@ export function makePgSession(client: pg.PoolClient): SqlSession {
       await client.query(script);
     },
     async copyCsv(table, columns, chunks) {
-      const sink = client.query(copyStreams.from(`COPY ${table} (${columns.join(", ")}) FROM STDIN WITH (FORMAT csv)`));
+      const sink = client.query(
+        copyStreams.from(`COPY ${table} (${columns.join(", ")}) FROM STDIN WITH (FORMAT csv)`),
+      );
       await pipeline(Readable.from(chunks), sink);
     },
   };

@@ -64,7 +64,9 @@ describe("embedded store crash safety", () => {
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error("open hung")), 20_000)),
     ]);
     try {
-      const rows = await store.query<{ n: number; max: number }>("SELECT count(*)::int AS n, max(n) AS max FROM crash_rows");
+      const rows = await store.query<{ n: number; max: number }>(
+        "SELECT count(*)::int AS n, max(n) AS max FROM crash_rows",
+      );
       expect(rows[0].n).toBeGreaterThanOrEqual(committed);
       expect(rows[0].n).toBe(rows[0].max);
     } finally {

@@ -20,7 +20,9 @@ describe.each(testEngines())("migrations on %s", (engine) => {
 
   it("refuses an applied migration whose text changed, and leaves the schema unchanged", async () => {
     const files = readMigrationFiles();
-    const edited = files.map((f, i) => (i === 0 ? { ...f, sql: `${f.sql}\n-- edit`, checksum: "different" } : f));
+    const edited = files.map((f, i) =>
+      i === 0 ? { ...f, sql: `${f.sql}\n-- edit`, checksum: "different" } : f,
+    );
     await expect(migrate(store, edited)).rejects.toThrow(/was changed after it was applied/);
     const status = await migrationStatus(store, edited);
     expect(status[0].state).toBe("changed");
@@ -30,7 +32,12 @@ describe.each(testEngines())("migrations on %s", (engine) => {
     const files = readMigrationFiles();
     const broken = [
       ...files,
-      { version: 9999, name: "9999_broken", checksum: "x", sql: "CREATE TABLE half_written (x int); SELECT nope_fn();" },
+      {
+        version: 9999,
+        name: "9999_broken",
+        checksum: "x",
+        sql: "CREATE TABLE half_written (x int); SELECT nope_fn();",
+      },
     ];
     await expect(migrate(store, broken)).rejects.toThrow(/migration 9999_broken failed/);
     const tables = await store.query<{ n: number }>(
