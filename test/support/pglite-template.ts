@@ -12,7 +12,11 @@ import { openStore, PGLITE_PARSERS, readMigrationFiles } from "../../src/store/i
  */
 export function templatePath(): string {
   const digest = createHash("sha256")
-    .update(readMigrationFiles().map((m) => m.checksum).join(","))
+    .update(
+      readMigrationFiles()
+        .map((m) => m.checksum)
+        .join(","),
+    )
     .digest("hex")
     .slice(0, 16);
   return join(tmpdir(), `adpilot-pglite-template-${digest}.tar.gz`);
