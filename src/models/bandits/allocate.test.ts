@@ -80,8 +80,20 @@ describe("allocateBudget", () => {
       { budgetMinor: 100_000, currency: "EUR" },
       createRng(3),
     );
-    expect(a.arms.map((x) => x.amountMinor)).toEqual([50_000, 25_000, 25_000]);
-    expect(a.arms[0]!.binding).toBe("max");
+    // The winner can take at most half, so the overflow goes to the next-best arm (expected
+    // capacity-respecting fill), not evenly to all: 3.33% + 90%·½ each for the top two.
+    expect(a.arms.map((x) => x.amountMinor)).toEqual([48_334, 48_333, 3_333]);
+    const tight = allocateBudget(
+      [
+        { ...arms[0]!, maxMinor: 20_000 },
+        { ...arms[1]!, maxMinor: 20_000 },
+        { ...arms[2]!, minMinor: 5_000 },
+      ],
+      { budgetMinor: 100_000, currency: "EUR" },
+      createRng(3),
+    );
+    expect(tight.arms.map((x) => x.amountMinor)).toEqual([20_000, 20_000, 60_000]);
+    expect(tight.arms[0]!.binding).toBe("max");
   });
 
   it("stops new spend on an arm whose CAC is probably above the cap", () => {

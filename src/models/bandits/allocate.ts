@@ -13,6 +13,10 @@
  * CAC = 1 / (conversions per unit of spend), so with a Gamma(shape, rate) posterior on the rate,
  * P(CAC > cap) = P(rate < 1/cap) = P(shape, rate/cap) — exact, from the regularised incomplete gamma.
  *
+ * When per-arm maximums bind, the exploitation weight is the expected share of the budget in the
+ * capacity-respecting optimal fill of each posterior draw (see `expectedFillShares`), so the overflow
+ * of a capped winner goes to the next-best arms rather than evenly to all.
+ *
  * Conservative objective: `objective: "lower-quantile"` gives the exploitation share to the arm with
  * the highest posterior q-quantile (default q = 0.1) instead of splitting it by P(best).
  */
@@ -20,7 +24,7 @@ import type { Rng } from "../random/rng.js";
 import { regularizedGammaP } from "../random/special.js";
 import type { GammaPosterior, Posterior } from "./posteriors.js";
 import { samplePosterior } from "./posteriors.js";
-import { probabilityBest } from "./probability-best.js";
+import { expectedFillShares, probabilityBest } from "./probability-best.js";
 import { waterFill } from "./water-fill.js";
 
 export interface AllocationArm {
@@ -123,9 +127,24 @@ export function allocateBudget(
 
   const activeIdx = arms.map((_, i) => i).filter((i) => active[i]);
   const pBest = new Float64Array(n);
+  const exploit = new Float64Array(n);
   let contenders = 0;
+  const budget = options.budgetMinor;
+  const capsBind = activeIdx.some((i) => hi[i]! < budget);
   if (activeIdx.length > 0) {
-    if (objective === "probability-best") {
+    if (objective === "probability-best" && capsBind) {
+      const res = expectedFillShares(
+        activeIdx.map((i) => arms[i]!.value),
+        activeIdx.map((i) => (budget > 0 ? hi[i]! / budget : 1)),
+        rng,
+        draws,
+      );
+      contenders = activeIdx.length;
+      activeIdx.forEach((i, j) => {
+        pBest[i] = res.probabilities[j]!;
+        exploit[i] = res.shares[j]!;
+      });
+    } else if (objective === "probability-best") {
       const res = probabilityBest(
         activeIdx.map((i) => arms[i]!.value),
         rng,
@@ -134,6 +153,7 @@ export function allocateBudget(
       contenders = res.contenders;
       activeIdx.forEach((i, j) => {
         pBest[i] = res.probabilities[j]!;
+        exploit[i] = res.probabilities[j]!;
       });
     } else {
       const q = options.quantile ?? 0.1;
@@ -151,14 +171,15 @@ export function allocateBudget(
         }
       }
       pBest[bestI] = 1;
+      exploit[bestI] = 1;
       contenders = activeIdx.length;
     }
   }
 
   const k = activeIdx.length;
-  const weights = arms.map((_, i) => (active[i] ? eps / k + (1 - eps) * pBest[i]! : 0));
+  const weights = arms.map((_, i) => (active[i] ? eps / k + (1 - eps) * exploit[i]! : 0));
   activeIdx.forEach((i) => {
-    if (pBest[i] === 0) flags[i]!.push("exploration-only");
+    if (exploit[i] === 0) flags[i]!.push("exploration-only");
   });
   const split = waterFill(options.budgetMinor, weights, lo, hi);
   const allocated = split.amounts.reduce((s, x) => s + x, 0);

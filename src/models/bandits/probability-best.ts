@@ -112,3 +112,48 @@ function sampleFast(kind: number, a: number, b: number, p: Posterior, rng: Rng):
   if (kind === KIND_GAMMA) return gammaRate(rng, a, b);
   return samplePosterior(p, rng);
 }
+
+export interface FillSharesResult {
+  /** Expected share of the budget each arm gets in the optimal fill of one posterior draw. */
+  readonly shares: Float64Array;
+  /** P(best) from the same draws. */
+  readonly probabilities: Float64Array;
+}
+
+/**
+ * Thompson sampling with capacities (Ferreira, Simchi-Levi & Wang 2018: solve the LP on a posterior
+ * sample): for each joint draw, fill the budget greedily in order of drawn value, each arm up to its
+ * capacity (a fraction of the budget), and average the fills over draws. Without capacities this
+ * reduces to probability of being best. Used when per-arm maximums bind, where P(best) alone would
+ * spread the overflow of a capped winner evenly instead of to the next-best arms.
+ */
+export function expectedFillShares(
+  posteriors: readonly Posterior[],
+  capacities: readonly number[],
+  rng: Rng,
+  draws = 1000,
+): FillSharesResult {
+  const n = posteriors.length;
+  const shares = new Float64Array(n);
+  const probabilities = new Float64Array(n);
+  const values = new Float64Array(n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const byValueDesc = (x: number, y: number) => values[y]! - values[x]!;
+  for (let d = 0; d < draws; d++) {
+    for (let i = 0; i < n; i++) values[i] = samplePosterior(posteriors[i]!, rng);
+    order.sort(byValueDesc);
+    probabilities[order[0]!]!++;
+    let remaining = 1;
+    for (const i of order) {
+      const take = Math.min(capacities[i]!, remaining);
+      shares[i]! += take;
+      remaining -= take;
+      if (remaining <= 0) break;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    shares[i]! /= draws;
+    probabilities[i]! /= draws;
+  }
+  return { shares, probabilities };
+}
