@@ -1,4 +1,5 @@
 export * from "./account-config.js";
+export * from "./account-config-edit.js";
 export * from "./crm.js";
 export * from "./currency.js";
 export * from "./entities.js";
