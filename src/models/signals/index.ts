@@ -1,0 +1,3 @@
+export * from "./blending.js";
+export * from "./fatigue.js";
+export * from "./synthetic-revenue.js";
