@@ -4,7 +4,7 @@ import type { StandardColumn } from "./columns.js";
 import { planColumns } from "./header.js";
 import { resolveOptions } from "./options.js";
 import { detectPreset, PRESETS } from "./presets.js";
-import { convertRecord, type RowContext } from "./row.js";
+import { type RowContext, RowConverter } from "./row.js";
 import { type ImportEvent, ImportFileError, type ImportOptions } from "./types.js";
 
 /** Title lines before the header (Google Ads and LinkedIn exports have them) are skipped, at most this many. */
@@ -76,12 +76,13 @@ export async function* readImportStream(
       minDate: resolved.minDate,
       maxDate: resolved.maxDate,
     };
+    const converter = new RowConverter(context);
     for (;;) {
       const next = records.nextSync() ?? (await records.next());
       if (next === undefined) return;
       const { cells, line } = next;
       if (isBlank(cells) || preset.isSummaryRow?.(cells)) continue;
-      const result = convertRecord(cells, line, context);
+      const result = converter.convert(cells, line);
       yield "message" in result ? { kind: "reject", rejection: result } : { kind: "row", row: result };
     }
   } finally {
