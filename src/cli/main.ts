@@ -1,40 +1,4 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { ConfigError } from "../domain/account-config-edit.js";
-import { registerAccounts } from "./commands/accounts.js";
-import { registerConfig } from "./commands/config.js";
-import { registerDb } from "./commands/db.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerImport } from "./commands/import.js";
-import { registerReport } from "./commands/report.js";
-import { UsageError } from "./errors.js";
+import { runCli } from "./program.js";
 
-export function buildProgram(): Command {
-  const program = new Command("adpilot")
-    .description("AdPilot: a self-hosted autopilot for paid-media budgets")
-    .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)");
-  registerImport(program);
-  registerReport(program);
-  registerAccounts(program);
-  registerConfig(program);
-  registerDb(program);
-  registerDemo(program);
-  return program;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    const usage = error instanceof UsageError || error instanceof ConfigError;
-    console.error(`error: ${(error as Error).message}`);
-    if (process.env.ADPILOT_DEBUG && error instanceof Error) console.error(error.stack);
-    return usage ? 2 : 1;
-  }
-}
-
-process.exitCode = await main(process.argv);
+process.exitCode = await runCli(process.argv);
