@@ -40,6 +40,8 @@ export interface AllocationArm {
   readonly conversionRate?: GammaPosterior;
   /** False removes the arm from exploration and exploitation (paused, policy-blocked). */
   readonly eligible?: boolean;
+  /** True keeps the arm in the exploration share only (e.g. no value signal yet). */
+  readonly exploreOnly?: boolean;
 }
 
 export interface AllocationOptions {
@@ -126,32 +128,33 @@ export function allocateBudget(
   });
 
   const activeIdx = arms.map((_, i) => i).filter((i) => active[i]);
+  const exploitIdx = activeIdx.filter((i) => arms[i]!.exploreOnly !== true);
   const pBest = new Float64Array(n);
   const exploit = new Float64Array(n);
   let contenders = 0;
   const budget = options.budgetMinor;
-  const capsBind = activeIdx.some((i) => hi[i]! < budget);
-  if (activeIdx.length > 0) {
+  const capsBind = exploitIdx.some((i) => hi[i]! < budget);
+  if (exploitIdx.length > 0) {
     if (objective === "probability-best" && capsBind) {
       const res = expectedFillShares(
-        activeIdx.map((i) => arms[i]!.value),
-        activeIdx.map((i) => (budget > 0 ? hi[i]! / budget : 1)),
+        exploitIdx.map((i) => arms[i]!.value),
+        exploitIdx.map((i) => (budget > 0 ? hi[i]! / budget : 1)),
         rng,
         draws,
       );
-      contenders = activeIdx.length;
-      activeIdx.forEach((i, j) => {
+      contenders = exploitIdx.length;
+      exploitIdx.forEach((i, j) => {
         pBest[i] = res.probabilities[j]!;
         exploit[i] = res.shares[j]!;
       });
     } else if (objective === "probability-best") {
       const res = probabilityBest(
-        activeIdx.map((i) => arms[i]!.value),
+        exploitIdx.map((i) => arms[i]!.value),
         rng,
         { draws, ...(options.screenZ !== undefined ? { screenZ: options.screenZ } : {}) },
       );
       contenders = res.contenders;
-      activeIdx.forEach((i, j) => {
+      exploitIdx.forEach((i, j) => {
         pBest[i] = res.probabilities[j]!;
         exploit[i] = res.probabilities[j]!;
       });
@@ -160,8 +163,8 @@ export function allocateBudget(
       if (!(q > 0 && q < 1)) throw new Error(`quantile must be in (0, 1), got ${q}`);
       const buf = new Float64Array(draws);
       let bestQ = Number.NEGATIVE_INFINITY;
-      let bestI = activeIdx[0]!;
-      for (const i of activeIdx) {
+      let bestI = exploitIdx[0]!;
+      for (const i of exploitIdx) {
         for (let d = 0; d < draws; d++) buf[d] = samplePosterior(arms[i]!.value, rng);
         buf.sort();
         const qv = buf[Math.min(draws - 1, Math.floor(q * draws))]!;
@@ -172,7 +175,7 @@ export function allocateBudget(
       }
       pBest[bestI] = 1;
       exploit[bestI] = 1;
-      contenders = activeIdx.length;
+      contenders = exploitIdx.length;
     }
   }
 
