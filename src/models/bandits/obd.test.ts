@@ -10,7 +10,6 @@
  * below ~0.25 cannot be told apart from zero on these samples; OBP's own full-data IPW error is
  * 0.135 (men) and our reference Python run gives 0.32 ± 0.16 with the ZOZOTOWN prior.
  */
-// biome-ignore lint/style/noRestrictedImports: the test (not the model) reads the shared data set.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
