@@ -59,19 +59,19 @@ export class World {
   readonly conversions = new GrowableColumns(CONVERSION_COLUMNS);
   readonly pipeline = new GrowableColumns(PIPELINE_COLUMNS, 256);
   // Today's opportunities, bucketed by hour (counting sort).
-  private oppUser: Int32Array;
-  private oppInfo: Uint8Array;
-  private sortedUser: Int32Array;
-  private sortedChannel: Uint8Array;
+  oppUser: Int32Array;
+  oppInfo: Uint8Array;
+  sortedUser: Int32Array;
+  sortedChannel: Uint8Array;
   readonly hourStart = new Int32Array(25);
   readonly convHead = new Int32Array(24).fill(-1);
-  private readonly poissonCdf: Float64Array;
+  readonly poissonCdf: Float64Array;
   private readonly cumulativeShare = new Float64Array(24);
   private groupLive: Uint8Array;
   private groupAdStart: Int32Array;
   private groupAds: Int32Array;
-  private entitiesDirty = true;
-  private todayFactor = 1;
+  entitiesDirty = true;
+  todayFactor = 1;
   private readonly rankBuf = new Float64Array(16);
   private readonly rankIdx = new Int32Array(16);
 
@@ -438,8 +438,8 @@ export class World {
     }
   }
 
-  private readonly compBidNow = new Float64Array(64);
-  private readonly compPaceCap = new Float64Array(64);
+  readonly compBidNow = new Float64Array(64);
+  readonly compPaceCap = new Float64Array(64);
 
   /** A click: journey moves on, last-click attribution memory, and maybe a (delayed) conversion. */
   private onClick(u: number, c: number, ad: number, now: number): void {
