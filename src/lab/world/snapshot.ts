@@ -88,8 +88,9 @@ export function snapshotWorld(w: World, extra: unknown = null): Uint8Array {
     );
   }
   const logs = { clicks: w.clicks, conversions: w.conversions, pipeline: w.pipeline };
-  for (const [name, log] of Object.entries(logs))
-    log.export().forEach((col, i) => arrays.push([`log.${name}.${i}`, col]));
+  for (const [name, log] of Object.entries(logs)) {
+    for (const [i, col] of log.export().entries()) arrays.push([`log.${name}.${i}`, col]);
+  }
   const header: Header = {
     scenario: w.cw.scenario,
     users: w.cw.users,
