@@ -345,7 +345,7 @@ export class World {
         }
         ranks[p] = rank;
         rankIdx[p] = k;
-        compStats[k * 4]!++;
+        compStats[k * 6]!++;
       }
       // Our best ad group on this channel (platforms do not let an advertiser bid against itself).
       const s = segment[u]!;
@@ -386,11 +386,13 @@ export class World {
       let ourSlot = -1;
       let ourPrice = 0;
       let ci = 0;
+      let cutoff = compReserve;
       for (let slot = 0; slot < slots; slot++) {
         if (ourIn && ourSlot < 0 && (ci >= n || bestE > ranks[ci]!)) {
           ourSlot = slot;
           const next = ci < n ? ranks[ci]! : 0;
           ourPrice = firstPrice ? bestE : Math.max(next, reserveE);
+          cutoff = bestE;
           continue;
         }
         if (ci >= n) break;
@@ -402,10 +404,17 @@ export class World {
         const room = compBudget[k]! - compSpent[k]!;
         if (price > room) price = room;
         compSpent[k] = compSpent[k]! + price;
-        compStats[k * 4 + 1]!++;
-        compStats[k * 4 + 2] = compStats[k * 4 + 2]! + price;
-        compStats[k * 4 + 3] = compStats[k * 4 + 3]! + compValue[k]! * chanPosCtr[c * 8 + slot]!;
+        compStats[k * 6 + 1]!++;
+        compStats[k * 6 + 2] = compStats[k * 6 + 2]! + price;
+        compStats[k * 6 + 3] = compStats[k * 6 + 3]! + compValue[k]! * chanPosCtr[c * 8 + slot]!;
+        cutoff = rank;
         ci++;
+      }
+      // Losers learn how far they were from the last winning rank ("minimum bid to win" feedback).
+      for (let j = ci; j < n; j++) {
+        const k = rankIdx[j]!;
+        compStats[k * 6 + 4] = compStats[k * 6 + 4]! + cutoff / ranks[j]!;
+        compStats[k * 6 + 5]!++;
       }
       if (ourSlot < 0) continue;
       // We won an impression.
@@ -607,10 +616,10 @@ export class World {
     const day = this.stats.competitor[this.day]!;
     for (let k = 0; k < cw.K; k++) {
       const o = k * COMP_METRICS;
-      day[o + K_AUCTIONS] = day[o + K_AUCTIONS]! + comp.hourStats[k * 4]!;
-      day[o + K_WINS] = day[o + K_WINS]! + comp.hourStats[k * 4 + 1]!;
-      day[o + K_COST] = day[o + K_COST]! + comp.hourStats[k * 4 + 2]!;
-      day[o + K_VALUE] = day[o + K_VALUE]! + comp.hourStats[k * 4 + 3]!;
+      day[o + K_AUCTIONS] = day[o + K_AUCTIONS]! + comp.hourStats[k * 6]!;
+      day[o + K_WINS] = day[o + K_WINS]! + comp.hourStats[k * 6 + 1]!;
+      day[o + K_COST] = day[o + K_COST]! + comp.hourStats[k * 6 + 2]!;
+      day[o + K_VALUE] = day[o + K_VALUE]! + comp.hourStats[k * 6 + 3]!;
       day[o + K_MULT] = day[o + K_MULT]! + comp.mult[k]! / 24;
     }
     updateCompetitors(cw, comp, this.cold, hour, this.cumulativeShare);
