@@ -1,0 +1,115 @@
+import { daysBetween } from "../../domain/time.js";
+import type { PlanArm } from "../../planner/index.js";
+import type { Store } from "../../store/index.js";
+
+/** An arm as the service sees it: the planner's snapshot plus where it sits and what it costs now. */
+export interface ServiceArm extends PlanArm {
+  readonly channel: string;
+  readonly status: string;
+  readonly currentBudgetMinor: number;
+}
+
+export interface ArmSnapshotOptions {
+  accountId: string;
+  currency: string;
+  /** The account-local date the cycle plans for (data up to the day before is complete). */
+  asOf: string;
+  /** Hours into `asOf`, for the arms' age. */
+  hourOfDay: number;
+  level: "campaign" | "ad_group";
+  /** Days of history that count, and the daily forgetting factor applied to them. */
+  windowDays?: number;
+  discount?: number;
+}
+
+interface Row {
+  id: string;
+  name: string | null;
+  channel: string;
+  status: string;
+  budget: number | null;
+  first_date: string | null;
+  spend: number;
+  impressions: number;
+  clicks: number;
+  conversions: number;
+  revenue: number;
+  imp_this_week: number;
+  imp_last_week: number;
+  ctr_recent: number | null;
+  ctr_base: number | null;
+  cpm_recent: number | null;
+  cpm_base: number | null;
+}
+
+/**
+ * Builds every live arm's snapshot from the store: discounted sums over the window (exponential
+ * forgetting, so a drifting arm's old days weigh less), the arm's age from its first day of data, and
+ * the fatigue inputs (CTR and CPM of the last 3 days against the 7 before, impressions week on week).
+ * Everything is recomputed from stored facts, so a restarted service computes identical posteriors.
+ */
+export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Promise<ServiceArm[]> {
+  const windowDays = o.windowDays ?? 28;
+  const discount = o.discount ?? 0.97;
+  const entity =
+    o.level === "campaign"
+      ? `SELECT external_id AS id, name, channel, status, daily_budget_minor AS budget FROM campaigns WHERE account_id = $1`
+      : `SELECT g.external_id AS id, g.name, c.channel, g.status, g.daily_budget_minor AS budget FROM ad_groups g
+         JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id WHERE g.account_id = $1`;
+  const key = o.level === "campaign" ? "p.campaign_id" : "p.adgroup_id";
+  const rows = await store.query<Row>(
+    `WITH e AS (${entity}),
+     p AS (
+       SELECT ${key} AS id, p.date, sum(p.cost_minor)::float8 AS cost, sum(p.impressions)::float8 AS imp,
+              sum(p.clicks)::float8 AS clk, sum(p.conversions)::float8 AS conv, sum(p.revenue_minor)::float8 AS rev,
+              ($2::date - p.date) AS age
+       FROM performance_daily p WHERE p.account_id = $1 AND p.date < $2::date
+       GROUP BY 1, 2
+     ),
+     firsts AS (SELECT ${key} AS id, min(p.date)::text AS first_date FROM performance_daily p WHERE p.account_id = $1 GROUP BY 1)
+     SELECT e.id, e.name, e.channel, e.status, e.budget, f.first_date,
+       coalesce(sum(p.cost * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS spend,
+       coalesce(sum(p.imp * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS impressions,
+       coalesce(sum(p.clk * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS clicks,
+       coalesce(sum(p.conv * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS conversions,
+       coalesce(sum(p.rev * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS revenue,
+       coalesce(sum(p.imp) FILTER (WHERE p.age <= 7), 0) AS imp_this_week,
+       coalesce(sum(p.imp) FILTER (WHERE p.age > 7 AND p.age <= 14), 0) AS imp_last_week,
+       sum(p.clk) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS ctr_recent,
+       sum(p.clk) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS ctr_base,
+       1000 * sum(p.cost) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS cpm_recent,
+       1000 * sum(p.cost) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS cpm_base
+     FROM e LEFT JOIN p ON p.id = e.id LEFT JOIN firsts f ON f.id = e.id
+     WHERE e.status <> 'removed'
+     GROUP BY e.id, e.name, e.channel, e.status, e.budget, f.first_date
+     ORDER BY e.id`,
+    [o.accountId, o.asOf, windowDays, discount],
+  );
+  return rows.map((r) => {
+    const ageDays = r.first_date ? Math.max(0, daysBetween(r.first_date, o.asOf)) : 0;
+    const impressions = Math.round(r.impressions);
+    return {
+      id: r.id,
+      name: r.name ?? r.id,
+      channel: r.channel,
+      status: r.status,
+      currency: o.currency,
+      ageHours: ageDays * 24 + o.hourOfDay,
+      spendMinor: Math.round(r.spend),
+      impressions,
+      clicks: Math.min(impressions, Math.round(r.clicks)),
+      conversions: r.conversions,
+      revenueMinor: Math.round(r.revenue),
+      currentBudgetMinor: r.budget ?? 0,
+      fatigue: {
+        ...(r.ctr_recent !== null ? { ctr: r.ctr_recent } : {}),
+        ...(r.ctr_base !== null ? { baselineCtr: r.ctr_base } : {}),
+        ...(r.cpm_recent !== null ? { cpm: r.cpm_recent } : {}),
+        ...(r.cpm_base !== null ? { baselineCpm: r.cpm_base } : {}),
+        ...(r.imp_last_week > 0
+          ? { impressionsThisWeek: r.imp_this_week, impressionsLastWeek: r.imp_last_week }
+          : {}),
+      },
+    };
+  });
+}

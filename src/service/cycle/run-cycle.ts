@@ -1,0 +1,174 @@
+import type { Logger } from "pino";
+import { accountConfigSchema } from "../../domain/account-config.js";
+import { addDays } from "../../domain/time.js";
+import { createRng } from "../../models/random/index.js";
+import type { Store } from "../../store/index.js";
+import { upsertConnectorEntities, upsertPerformanceFacts } from "../../store/synced-data.js";
+import type { EventBus } from "../event-bus.js";
+import { loadArmSnapshots } from "./arm-snapshots.js";
+import { latestChannelBudgets } from "./mmm-split.js";
+import { planAccount } from "./plan-account.js";
+import { recordCycle } from "./record-cycle.js";
+import type { AccountRuntime, ChangeGateway } from "./runtime.js";
+import { loadServiceAccount, markCycleFailed, markCycleRunning } from "./service-accounts.js";
+
+export interface CycleDeps {
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  runtimeFor(accountId: string): Promise<AccountRuntime>;
+  gateway: ChangeGateway;
+  /** Days re-fetched behind today so late conversions correct earlier rows. */
+  lookbackDays?: number;
+  /** Posterior draws per arm for the allocation. */
+  draws?: number;
+}
+
+export interface CycleResult {
+  accountId: string;
+  cycleNo: number;
+  date: string;
+  hour: number;
+  arms: number;
+  proposals: number;
+  applied: number;
+  spendTodayMinor: number;
+  durationMs: number;
+}
+
+/** A change smaller than this fraction of the current budget is not worth a proposal. */
+const MIN_RELATIVE_CHANGE = 0.005;
+
+/**
+ * One optimization cycle for one account: sync -> posteriors -> plan -> proposals through the
+ * guardrails -> apply per mode -> record decisions and allocations -> checkpoint -> events.
+ * Re-running a cycle that died midway is safe: sync and records are upserts keyed by the cycle,
+ * proposals carry idempotency keys, and the random draws are seeded by (account seed, cycle number).
+ */
+export async function runCycle(deps: CycleDeps, accountId: string): Promise<CycleResult> {
+  const started = Date.now();
+  const account = await loadServiceAccount(deps.store, accountId);
+  const cycleNo = account.nextCycleNo;
+  const runtime = await deps.runtimeFor(accountId);
+  const workspaceId = account.workspaceId;
+  try {
+    runtime.advance?.();
+    const now = runtime.now();
+    await markCycleRunning(deps.store, accountId, cycleNo, now.instant);
+    deps.bus.publish({
+      type: "cycle.started",
+      workspaceId,
+      accountId,
+      data: { cycleNo, date: now.date, hour: now.hour },
+    });
+
+    const connector = runtime.connector;
+    const entities = await connector.listEntities(account.externalId);
+    const facts = await connector.fetchPerformance({
+      accountExternalId: account.externalId,
+      from: addDays(now.date, -(deps.lookbackDays ?? 3)),
+      to: now.date,
+      granularity: "day",
+      level: account.armLevel,
+    });
+    await deps.store.transaction(async (s) => {
+      await upsertConnectorEntities(s, accountId, entities);
+      await upsertPerformanceFacts(s, accountId, facts, "sync");
+    });
+
+    const config = accountConfigSchema.parse(account.config);
+    const arms = await loadArmSnapshots(deps.store, {
+      accountId,
+      currency: account.currency,
+      asOf: now.date,
+      hourOfDay: now.hour,
+      level: account.armLevel,
+    });
+    const channelBudgets = await latestChannelBudgets(deps.store, accountId, account.dailyBudgetMinor);
+    const rng = createRng(cycleSeed(account.seed, cycleNo));
+    const plan = planAccount(
+      {
+        arms,
+        budgetMinor: account.dailyBudgetMinor,
+        currency: account.currency,
+        config,
+        channelBudgets,
+        draws: deps.draws,
+      },
+      rng,
+    );
+
+    const decisionsById = new Map(plan.decisions.map((d) => [d.armId, d]));
+    const changes = plan.targets
+      .filter(
+        (t) =>
+          Math.abs(t.targetBudgetMinor - t.currentBudgetMinor) >
+          Math.max(1, t.currentBudgetMinor * MIN_RELATIVE_CHANGE),
+      )
+      .map((t) => {
+        const d = decisionsById.get(t.armId);
+        const arm = arms.find((a) => a.id === t.armId);
+        return {
+          armId: t.armId,
+          currentMinor: t.currentBudgetMinor,
+          targetMinor: t.targetBudgetMinor,
+          reason: d ? `${d.action}: ${d.reason}` : "reallocation",
+          factors: (d?.factors ?? []).map((f) => ({ ...f })),
+          averageDailySpendMinor:
+            arm && arm.ageHours >= 24
+              ? Math.round(arm.spendMinor / Math.min(28, Math.max(1, arm.ageHours / 24)))
+              : null,
+        };
+      });
+    const cycleId = `${accountId}:${cycleNo}`;
+    const proposed =
+      changes.length > 0
+        ? await deps.gateway.proposeBudgets({ accountId, cycleId, level: account.armLevel, changes })
+        : [];
+    const { applied } = await deps.gateway.applyApproved(accountId);
+
+    const spendTodayMinor = facts.filter((f) => f.date === now.date).reduce((sum, f) => sum + f.costMinor, 0);
+    const result: CycleResult = {
+      accountId,
+      cycleNo,
+      date: now.date,
+      hour: now.hour,
+      arms: arms.length,
+      proposals: proposed.length,
+      applied,
+      spendTodayMinor,
+      durationMs: Date.now() - started,
+    };
+    await recordCycle(deps.store, { account, cycleNo, plan, result, runtime });
+    for (const d of plan.decisions) {
+      deps.bus.publish({
+        type: "decision.recorded",
+        workspaceId,
+        accountId,
+        data: { cycleNo, armId: d.armId, action: d.action, confidence: d.confidence, reason: d.reason },
+      });
+    }
+    deps.bus.publish({
+      type: "cycle.completed",
+      workspaceId,
+      accountId,
+      data: { ...result, channels: plan.channels },
+    });
+    return result;
+  } catch (error) {
+    const message = (error as Error).message;
+    deps.log.warn({ accountId, cycleNo, err: message }, "cycle failed");
+    await runtime.rollback?.();
+    await markCycleFailed(deps.store, accountId, cycleNo, message, Date.now() - started);
+    deps.bus.publish({ type: "cycle.failed", workspaceId, accountId, data: { cycleNo, error: message } });
+    throw error;
+  }
+}
+
+/** Distinct, reproducible seeds per cycle (SplitMix-style mixing of seed and cycle number). */
+export function cycleSeed(seed: number, cycleNo: number): number {
+  let z = (seed ^ Math.imul(cycleNo + 0x9e3779b9, 0x85ebca6b)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x7feb352d) >>> 0;
+  z = Math.imul(z ^ (z >>> 15), 0x846ca68b) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}

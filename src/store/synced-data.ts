@@ -1,0 +1,115 @@
+import type { ConnectorEntity } from "../connectors/port.js";
+import type { PerformanceFact } from "../domain/performance.js";
+import type { SqlSession } from "./session.js";
+
+/**
+ * Writes what a connector reported into the store, idempotently: entities by (account, external id),
+ * performance by its natural key. Re-syncing the same range stores the same rows; late corrections
+ * (conversions that arrive days later) overwrite the earlier numbers.
+ */
+export async function upsertConnectorEntities(
+  s: SqlSession,
+  accountId: string,
+  entities: readonly ConnectorEntity[],
+): Promise<void> {
+  const campaigns = entities.filter((e) => e.level === "campaign");
+  const groups = entities.filter((e) => e.level === "ad_group");
+  const ads = entities.filter((e) => e.level === "ad");
+  if (campaigns.length > 0) {
+    await s.query(
+      `INSERT INTO campaigns AS c (account_id, external_id, name, channel, status, daily_budget_minor)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, channel = EXCLUDED.channel,
+         status = EXCLUDED.status, daily_budget_minor = EXCLUDED.daily_budget_minor, updated_at = now()
+       WHERE (c.name, c.channel, c.status, c.daily_budget_minor)
+         IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.channel, EXCLUDED.status, EXCLUDED.daily_budget_minor)`,
+      [
+        accountId,
+        campaigns.map((e) => e.externalId),
+        campaigns.map((e) => e.name),
+        campaigns.map((e) => e.channel ?? "other"),
+        campaigns.map((e) => e.status),
+        campaigns.map((e) => e.dailyBudgetMinor),
+      ],
+    );
+  }
+  if (groups.length > 0) {
+    await s.query(
+      `INSERT INTO ad_groups AS g (account_id, external_id, campaign_external_id, name, status, daily_budget_minor)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status,
+         daily_budget_minor = EXCLUDED.daily_budget_minor, updated_at = now()
+       WHERE (g.name, g.status, g.daily_budget_minor) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status, EXCLUDED.daily_budget_minor)`,
+      [
+        accountId,
+        groups.map((e) => e.externalId),
+        groups.map((e) => e.parentExternalId ?? ""),
+        groups.map((e) => e.name),
+        groups.map((e) => e.status),
+        groups.map((e) => e.dailyBudgetMinor),
+      ],
+    );
+  }
+  if (ads.length > 0) {
+    const campaignOf = new Map(groups.map((g) => [g.externalId, g.parentExternalId ?? ""]));
+    await s.query(
+      `INSERT INTO ads AS d (account_id, external_id, ad_group_external_id, campaign_external_id, name, status)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
+       WHERE (d.name, d.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)`,
+      [
+        accountId,
+        ads.map((e) => e.externalId),
+        ads.map((e) => e.parentExternalId ?? ""),
+        ads.map((e) => campaignOf.get(e.parentExternalId ?? "") ?? ""),
+        ads.map((e) => e.name),
+        ads.map((e) => e.status),
+      ],
+    );
+  }
+}
+
+/** Upserts daily facts (hour -1) into performance_daily and hourly facts into performance_hourly. */
+export async function upsertPerformanceFacts(
+  s: SqlSession,
+  accountId: string,
+  facts: readonly PerformanceFact[],
+  source: string,
+): Promise<number> {
+  const daily = facts.filter((f) => f.hour < 0);
+  const hourly = facts.filter((f) => f.hour >= 0);
+  const columns = (rows: readonly PerformanceFact[]) => [
+    rows.map((f) => f.date),
+    rows.map((f) => f.campaignId),
+    rows.map((f) => f.adGroupId),
+    rows.map((f) => f.adId),
+    rows.map((f) => f.impressions),
+    rows.map((f) => f.clicks),
+    rows.map((f) => f.costMinor),
+    rows.map((f) => f.conversions),
+    rows.map((f) => f.revenueMinor),
+  ];
+  const set = `impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, cost_minor = EXCLUDED.cost_minor,
+    conversions = EXCLUDED.conversions, revenue_minor = EXCLUDED.revenue_minor, source = EXCLUDED.source, updated_at = now()`;
+  if (daily.length > 0) {
+    await s.query(
+      `INSERT INTO performance_daily (account_id, date, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor,
+         conversions, revenue_minor, source)
+       SELECT $1, d, c, g, a, i, k, co, cv, r, $11 FROM unnest($2::date[], $3::text[], $4::text[], $5::text[],
+         $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, c, g, a, i, k, co, cv, r)
+       ON CONFLICT (account_id, date, campaign_id, adgroup_id, ad_id) DO UPDATE SET ${set}`,
+      [accountId, ...columns(daily), source],
+    );
+  }
+  if (hourly.length > 0) {
+    await s.query(
+      `INSERT INTO performance_hourly (account_id, date, hour, campaign_id, adgroup_id, ad_id, impressions, clicks,
+         cost_minor, conversions, revenue_minor, source)
+       SELECT $1, d, h, c, g, a, i, k, co, cv, r, $12 FROM unnest($2::date[], $11::smallint[], $3::text[], $4::text[],
+         $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, h, c, g, a, i, k, co, cv, r)
+       ON CONFLICT (account_id, date, hour, campaign_id, adgroup_id, ad_id) DO UPDATE SET ${set}`,
+      [accountId, ...columns(hourly), hourly.map((f) => f.hour), source],
+    );
+  }
+  return facts.length;
+}
