@@ -1,0 +1,55 @@
+import { fixedPolicy, greedyPolicy, type LabPolicy, scenarioPolicy, uniformPolicy } from "../policy.js";
+import { deriveSeed } from "../rng.js";
+import { runWorld, type WorldResult } from "../run-world.js";
+import type { Scenario } from "../scenario/schema.js";
+import { type CompiledWorld, compileScenario } from "../world/compile.js";
+
+/** Everything one world needs; plain data so it can be posted to a worker thread. */
+export interface WorldJob {
+  index: number;
+  scenario: Scenario;
+  users: number;
+  days: number;
+  /** Base seed: world i runs on deriveSeed(seed, i), whatever thread runs it. */
+  seed: number;
+  policy: string;
+  /** Oracle budgets per ad group (milli-minor); when present the oracle runs on the same seed too. */
+  oracleBudgets: number[] | null;
+}
+
+export interface WorldJobResult {
+  index: number;
+  result: WorldResult;
+  oracle: WorldResult | null;
+}
+
+export function policyByName(name: string, cw: CompiledWorld, oracleBudgets: number[] | null): LabPolicy {
+  switch (name) {
+    case "scenario":
+      return scenarioPolicy;
+    case "uniform":
+      return uniformPolicy(cw);
+    case "greedy":
+      return greedyPolicy(cw);
+    case "oracle":
+      if (!oracleBudgets) throw new Error("policy oracle needs the oracle allocation");
+      return fixedPolicy("oracle", Float64Array.from(oracleBudgets));
+    default:
+      throw new Error(`unknown policy "${name}"; allowed: scenario, uniform, greedy, oracle`);
+  }
+}
+
+const compiled = new WeakMap<Scenario, Map<number, CompiledWorld>>();
+
+export function runWorldJob(job: WorldJob): WorldJobResult {
+  let byUsers = compiled.get(job.scenario);
+  if (!byUsers) compiled.set(job.scenario, (byUsers = new Map()));
+  let cw = byUsers.get(job.users);
+  if (!cw) byUsers.set(job.users, (cw = compileScenario(job.scenario, { users: job.users })));
+  const seed = deriveSeed(job.seed, job.index);
+  const result = runWorld(cw, seed, job.days, policyByName(job.policy, cw, job.oracleBudgets));
+  const oracle = job.oracleBudgets
+    ? runWorld(cw, seed, job.days, fixedPolicy("oracle", Float64Array.from(job.oracleBudgets)))
+    : null;
+  return { index: job.index, result, oracle };
+}
