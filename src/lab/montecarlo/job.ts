@@ -43,9 +43,15 @@ const compiled = new WeakMap<Scenario, Map<number, CompiledWorld>>();
 
 export function runWorldJob(job: WorldJob): WorldJobResult {
   let byUsers = compiled.get(job.scenario);
-  if (!byUsers) compiled.set(job.scenario, (byUsers = new Map()));
+  if (!byUsers) {
+    byUsers = new Map();
+    compiled.set(job.scenario, byUsers);
+  }
   let cw = byUsers.get(job.users);
-  if (!cw) byUsers.set(job.users, (cw = compileScenario(job.scenario, { users: job.users })));
+  if (!cw) {
+    cw = compileScenario(job.scenario, { users: job.users });
+    byUsers.set(job.users, cw);
+  }
   const seed = deriveSeed(job.seed, job.index);
   const result = runWorld(cw, seed, job.days, policyByName(job.policy, cw, job.oracleBudgets));
   const oracle = job.oracleBudgets
