@@ -152,7 +152,7 @@ describe("planBudget", () => {
     expect(plan.decisions.map((d) => d.action)).toEqual(["SCALE", "KILL", "OBSERVE"]);
     expect(amount("loser")).toBe(0);
     expect(amount("winner") + amount("new")).toBe(100_000);
-    expect(amount("new")).toBe(5_000); // exploration share only: 10% / 2 arms
+    expect(amount("new")).toBe(10_000); // the 10% exploration floor goes to the untested arm
     expect(() =>
       planBudget([{ ...arms[0]!, currency: "USD" }], { budgetMinor: 1, currency: "EUR" }, createRng(1)),
     ).toThrow(/convert first/);

@@ -66,12 +66,26 @@ describe("allocateBudget", () => {
     expect(sum(a.arms.map((x) => x.amountMinor))).toBe(100_000);
     const [w, m, l] = a.arms;
     expect(w!.probabilityBest).toBe(1);
-    // ε/K = 3.33% each for the others; the winner gets 90% + 3.33%
-    expect(m!.amountMinor).toBe(3333);
-    expect(l!.amountMinor).toBe(3333);
-    expect(w!.amountMinor).toBe(93_334);
+    // TS alone would not explore here (P(best) = 1), so a uniform split is mixed in until exactly
+    // 10% of the budget is away from the posterior-mean choice: β = 0.15, 5% to each other arm.
+    expect(m!.amountMinor).toBe(5000);
+    expect(l!.amountMinor).toBe(5000);
+    expect(w!.amountMinor).toBe(90_000);
+    expect(a.explorationMass).toBeCloseTo(0.1, 9);
+    expect(a.explorationMix).toBeCloseTo(0.15, 9);
     // Unlike a softmax over draws, the winner is not capped at e× the loser.
-    expect(w!.amountMinor / l!.amountMinor).toBeGreaterThan(20);
+    expect(w!.amountMinor / l!.amountMinor).toBeGreaterThan(10);
+  });
+
+  it("adds no uniform split when Thompson sampling already explores enough", () => {
+    const close = [
+      { id: "a", value: updateBeta(betaPosterior(), 30, 70) },
+      { id: "b", value: updateBeta(betaPosterior(), 29, 71) },
+    ];
+    const a = allocateBudget(close, { budgetMinor: 10_000, currency: "EUR" }, createRng(6));
+    expect(a.explorationMix).toBe(0);
+    expect(a.explorationMass).toBeGreaterThan(0.1);
+    expect(a.arms[0]!.amountMinor + a.arms[1]!.amountMinor).toBe(10_000);
   });
 
   it("applies per-arm min/max without breaking the total", () => {
@@ -81,8 +95,8 @@ describe("allocateBudget", () => {
       createRng(3),
     );
     // The winner can take at most half, so the overflow goes to the next-best arm (expected
-    // capacity-respecting fill), not evenly to all: 3.33% + 90%·½ each for the top two.
-    expect(a.arms.map((x) => x.amountMinor)).toEqual([48_334, 48_333, 3_333]);
+    // capacity-respecting fill), not evenly to all; the 10% exploration goes to the third arm.
+    expect(a.arms.map((x) => x.amountMinor)).toEqual([45_000, 45_000, 10_000]);
     const tight = allocateBudget(
       [
         { ...arms[0]!, maxMinor: 20_000 },
@@ -122,7 +136,8 @@ describe("allocateBudget", () => {
       { budgetMinor: 1000, currency: "USD", objective: "lower-quantile" },
       createRng(5),
     );
-    expect(a.arms[0]!.amountMinor).toBe(950);
+    // 90% on the arm with the best 10% quantile, 10% exploration.
+    expect(a.arms[0]!.amountMinor).toBe(900);
     const b = allocateBudget([sure, gamble], { budgetMinor: 1000, currency: "USD" }, createRng(5));
     expect(b.arms[1]!.probabilityBest).toBeGreaterThan(0.3);
   });

@@ -1,11 +1,13 @@
 /**
  * Budget allocation across arms by probability of being best.
  *
- *   share_i = ε / K + (1 − ε) · P(arm i is best)          (ε = exploration share, default 10%)
+ *   share_i = P(arm i is best)   (Thompson's rule for budgets; expected capacity-respecting fill
+ *                                 when per-arm maximums bind)
  *
- * then per-arm minimum and maximum by water-filling (sums exactly to the budget) and
- * largest-remainder rounding to integer minor units. Every arm that can still receive money gets at
- * least ε/K of the budget before bounds, so no arm is starved of the data it needs.
+ * topped up with a uniform split until at least ε (default 10%) of the budget is exploration —
+ * budget not placed where the posterior means would put it (exploration.ts) — then per-arm minimum
+ * and maximum by water-filling (sums exactly to the budget) and largest-remainder rounding to
+ * integer minor units.
  *
  * Risk constraint (Ferreira, Simchi-Levi & Wang 2018 style): when an account CAC cap is given, an arm
  * whose posterior probability P(CAC > cap) exceeds `cacRiskThreshold` gets no more spend than it has
@@ -22,8 +24,9 @@
  */
 import type { Rng } from "../random/rng.js";
 import { regularizedGammaP } from "../random/special.js";
+import { enforceExplorationFloor, explorationMass, greedyFill } from "./exploration.js";
 import type { GammaPosterior, Posterior } from "./posteriors.js";
-import { samplePosterior } from "./posteriors.js";
+import { posteriorMean, samplePosterior } from "./posteriors.js";
 import { expectedFillShares, probabilityBest } from "./probability-best.js";
 import { waterFill } from "./water-fill.js";
 
@@ -77,6 +80,10 @@ export interface Allocation {
   readonly unallocatedMinor: number;
   readonly arms: readonly ArmAllocation[];
   readonly explorationShare: number;
+  /** Share of the budget not placed where the posterior means would put it (≥ explorationShare). */
+  readonly explorationMass: number;
+  /** Weight β of the uniform split mixed in to reach the floor (0 when TS explored enough). */
+  readonly explorationMix: number;
   readonly objective: "probability-best" | "lower-quantile";
   readonly draws: number;
   readonly contenders: number;
@@ -179,8 +186,28 @@ export function allocateBudget(
     }
   }
 
+  // Minimum exploration share (exploration.ts): top TS's own exploration up to ε with a uniform split.
   const k = activeIdx.length;
-  const weights = arms.map((_, i) => (active[i] ? eps / k + (1 - eps) * exploit[i]! : 0));
+  const capacity = (i: number) => (budget > 0 ? Math.min(1, hi[i]! / budget) : 1);
+  const greedy = new Float64Array(n);
+  if (objective === "lower-quantile") {
+    // The conservative objective's own pick is the reference point for exploration.
+    greedy.set(exploit);
+  } else if (exploitIdx.length > 0) {
+    const g = greedyFill(
+      exploitIdx.map((i) => posteriorMean(arms[i]!.value)),
+      exploitIdx.map(capacity),
+    );
+    exploitIdx.forEach((i, j) => {
+      greedy[i] = g[j]!;
+    });
+  }
+  const uniformShare = Float64Array.from(arms, (_, i) => (active[i] ? 1 / k : 0));
+  const noExploit = exploitIdx.length === 0;
+  const { weights: mixed, beta: explorationMix } = noExploit
+    ? { weights: uniformShare, beta: 1 }
+    : enforceExplorationFloor(exploit, uniformShare, greedy, eps);
+  const weights = Array.from(mixed);
   activeIdx.forEach((i) => {
     if (exploit[i] === 0) flags[i]!.push("exploration-only");
   });
@@ -192,6 +219,11 @@ export function allocateBudget(
     allocatedMinor: allocated,
     unallocatedMinor: split.unallocated,
     explorationShare: eps,
+    explorationMass: explorationMass(
+      split.amounts.map((x) => (options.budgetMinor > 0 ? x / options.budgetMinor : 0)),
+      greedy,
+    ),
+    explorationMix,
     objective,
     draws,
     contenders,
