@@ -64,43 +64,53 @@ export type ChainVerification =
       detail: string;
     };
 
-/** Checks entries in seq order and reports the first broken link. */
-export function verifyChain(records: Iterable<ChainedAuditRecord>): ChainVerification {
-  let prevHash = GENESIS_HASH;
-  let prevSeq: number | null = null;
-  let count = 0;
-  for (const r of records) {
-    count++;
-    if (prevSeq !== null && r.seq !== prevSeq + 1) {
-      return {
-        ok: false,
-        entries: count,
-        brokenAt: r.seq,
-        reason: "sequence_gap",
-        detail: `entry ${r.seq} follows ${prevSeq}: entries are missing`,
-      };
+/** Incremental verifier: feed entries in seq order; the first broken link is kept. */
+export class ChainVerifier {
+  private prevHash = GENESIS_HASH;
+  private prevSeq: number | null = null;
+  private count = 0;
+  private failure: ChainVerification | null = null;
+
+  /** Returns false once the chain is broken (later entries are ignored). */
+  push(r: ChainedAuditRecord): boolean {
+    if (this.failure) return false;
+    this.count++;
+    const fail = (reason: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap", detail: string) => {
+      this.failure = { ok: false, entries: this.count, brokenAt: r.seq, reason, detail };
+      return false;
+    };
+    if (this.prevSeq !== null && r.seq !== this.prevSeq + 1) {
+      return fail("sequence_gap", `entry ${r.seq} follows ${this.prevSeq}: entries are missing`);
     }
-    if (r.prevHash !== prevHash) {
-      return {
-        ok: false,
-        entries: count,
-        brokenAt: r.seq,
-        reason: "prev_hash_mismatch",
-        detail: `entry ${r.seq} links to ${r.prevHash.slice(0, 12)}… but the previous entry hashes to ${prevHash.slice(0, 12)}…`,
-      };
+    if (this.prevSeq === null && r.seq !== 1) {
+      return fail("sequence_gap", `the chain starts at entry ${r.seq}: entries 1-${r.seq - 1} are missing`);
+    }
+    if (r.prevHash !== this.prevHash) {
+      return fail(
+        "prev_hash_mismatch",
+        `entry ${r.seq} links to ${r.prevHash.slice(0, 12)}… but the previous entry hashes to ${this.prevHash.slice(0, 12)}…`,
+      );
     }
     const expected = auditHash(r);
     if (expected !== r.hash) {
-      return {
-        ok: false,
-        entries: count,
-        brokenAt: r.seq,
-        reason: "hash_mismatch",
-        detail: `entry ${r.seq} was changed after it was written (stored ${r.hash.slice(0, 12)}…, content hashes to ${expected.slice(0, 12)}…)`,
-      };
+      return fail(
+        "hash_mismatch",
+        `entry ${r.seq} was changed after it was written (stored ${r.hash.slice(0, 12)}…, content hashes to ${expected.slice(0, 12)}…)`,
+      );
     }
-    prevHash = r.hash;
-    prevSeq = r.seq;
+    this.prevHash = r.hash;
+    this.prevSeq = r.seq;
+    return true;
   }
-  return { ok: true, entries: count, lastHash: prevHash };
+
+  result(): ChainVerification {
+    return this.failure ?? { ok: true, entries: this.count, lastHash: this.prevHash };
+  }
+}
+
+/** Checks entries in seq order and reports the first broken link. */
+export function verifyChain(records: Iterable<ChainedAuditRecord>): ChainVerification {
+  const verifier = new ChainVerifier();
+  for (const r of records) if (!verifier.push(r)) break;
+  return verifier.result();
 }

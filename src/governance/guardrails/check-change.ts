@@ -12,6 +12,13 @@ import type {
 import { GuardrailInputError } from "./types.js";
 import { type Bound, bidBounds, budgetBounds, relativeBounds } from "./value-rules.js";
 
+export interface CheckOptions {
+  /** false: skip rate limits and usage back-off (when a proposal is made; the executor checks them). */
+  rateLimits?: boolean;
+  /** false: skip per-change, daily and velocity caps (rollbacks restore a snapshot exactly). */
+  relativeCaps?: boolean;
+}
+
 /**
  * Runs every guardrail on one requested change and returns the change that may be made (clipped, with
  * one reason per clip), a rejection, or a deferral until a rate limit frees up. Pure: all history and
@@ -26,12 +33,15 @@ export function checkChange(
   ctx: ChangeContext,
   limits: GuardrailLimits,
   rng?: Rng,
+  options: CheckOptions = {},
 ): GuardrailDecision {
   validate(requested, ctx);
   const warnings: string[] = [];
   const deferral =
-    checkUsageBackoff(ctx.usagePressure, ctx.now) ??
-    checkRateLimits(ctx.history, ctx.campaignId, ctx.now, limits);
+    options.rateLimits === false
+      ? null
+      : (checkUsageBackoff(ctx.usagePressure, ctx.now) ??
+        checkRateLimits(ctx.history, ctx.campaignId, ctx.now, limits));
   if (deferral) return { outcome: "defer", retryAt: deferral.retryAt, reasons: [deferral.reason], warnings };
 
   if (requested.kind === "status") return checkStatus(requested, ctx, limits, warnings);
@@ -57,7 +67,7 @@ export function checkChange(
   const asked = value;
 
   const bounds: Bound[] = [
-    ...relativeBounds(requested.kind, current, ctx, limits),
+    ...(options.relativeCaps === false ? [] : relativeBounds(requested.kind, current, ctx, limits)),
     ...(isBudget ? budgetBounds(current, ctx, limits) : bidBounds(current)),
   ];
   if (isBudget && ctx.pacing) {

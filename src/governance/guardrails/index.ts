@@ -1,5 +1,5 @@
 /** Guardrails: pure functions that clip, reject or defer a proposed change. See ../SAFETY.md. */
-export { checkChange } from "./check-change.js";
+export { type CheckOptions, checkChange } from "./check-change.js";
 export { fuzzBudget } from "./fuzz.js";
 export { resolveGuardrailLimits } from "./limits.js";
 export {

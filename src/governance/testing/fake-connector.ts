@@ -33,6 +33,13 @@ export class FakeConnector implements AdPlatformConnector {
   readonly mutations: FakeMutation[] = [];
   applyCalls = 0;
   usagePressure: number | null = null;
+  /**
+   * When false the fake ignores idempotency keys and applies every call (a platform that breaks the
+   * contract), so tests can prove that reconciliation alone prevents double applies.
+   */
+  honourIdempotencyKeys = true;
+  /** Called at the start of every applyChange (tests use it to interleave or to crash). */
+  onApply: ((change: EntityChange) => void | Promise<void>) | null = null;
 
   constructor(
     private readonly account: ConnectorAccount,
@@ -60,6 +67,13 @@ export class FakeConnector implements AdPlatformConnector {
     return [{ ...this.account }];
   }
 
+  /** Changes an entity behind AdPilot's back (a person in the platform's UI). */
+  setEntity(externalId: string, patch: Partial<ConnectorEntity>): void {
+    const e = this.entities.get(externalId);
+    if (!e) throw new Error(`no entity ${externalId}`);
+    Object.assign(e, patch);
+  }
+
   async listEntities(accountExternalId: string): Promise<ConnectorEntity[]> {
     this.assertAccount(accountExternalId);
     return [...this.entities.values()].map((e) => ({ ...e }));
@@ -71,8 +85,9 @@ export class FakeConnector implements AdPlatformConnector {
 
   async applyChange(change: EntityChange): Promise<ChangeResult> {
     this.applyCalls++;
+    await this.onApply?.(change);
     const previous = this.results.get(change.idempotencyKey);
-    if (previous) return previous;
+    if (previous && this.honourIdempotencyKeys) return previous;
     const fault = this.faults.shift();
     if (fault && fault !== "lost_response") {
       throw new ConnectorFailure(

@@ -1,0 +1,143 @@
+import type { SqlSession } from "../../store/index.js";
+import { type ChainedAuditRecord, type ChainVerification, ChainVerifier, chain } from "./hash-chain.js";
+
+/** Serialises appends to the one chain; held until the writing transaction ends. */
+const AUDIT_LOCK_KEY = 727_401_602;
+
+export interface AuditInput {
+  workspaceId: string;
+  accountId: string | null;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | number;
+  before: unknown;
+  after: unknown;
+}
+
+interface AuditRow {
+  seq: number;
+  at: Date;
+  workspace_id: string;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+function fromRow(r: AuditRow): ChainedAuditRecord {
+  return {
+    seq: Number(r.seq),
+    at: new Date(r.at),
+    workspaceId: r.workspace_id,
+    accountId: r.account_id,
+    actor: r.actor,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    before: r.before,
+    after: r.after,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * Appends one entry inside the caller's transaction, so the entry exists exactly when the state change
+ * it records does. Call it last in a transaction: the chain lock is held until commit.
+ */
+export async function appendAudit(
+  session: SqlSession,
+  input: AuditInput,
+  at: Date,
+): Promise<ChainedAuditRecord> {
+  await session.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
+  const [last] = await session.query<AuditRow>("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1");
+  const prev = last ? fromRow(last) : null;
+  const record = chain(
+    {
+      seq: (prev?.seq ?? 0) + 1,
+      // the column keeps microseconds; the hash sees what comes back (milliseconds)
+      at: new Date(Math.floor(at.getTime())),
+      workspaceId: input.workspaceId,
+      accountId: input.accountId,
+      actor: input.actor,
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: String(input.subjectId),
+      before: normaliseJson(input.before),
+      after: normaliseJson(input.after),
+    },
+    prev,
+  );
+  await session.query(
+    `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      record.seq,
+      record.at,
+      record.workspaceId,
+      record.accountId,
+      record.actor,
+      record.action,
+      record.subjectType,
+      record.subjectId,
+      JSON.stringify(record.before),
+      JSON.stringify(record.after),
+      record.prevHash,
+      record.hash,
+    ],
+  );
+  return record;
+}
+
+/** What JSONB gives back: Dates become strings, undefined members disappear. */
+function normaliseJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+export interface AuditQuery {
+  subjectType?: string;
+  subjectId?: string | number;
+  accountId?: string;
+  limit?: number;
+}
+
+export async function listAudit(
+  db: Pick<SqlSession, "query">,
+  query: AuditQuery = {},
+): Promise<ChainedAuditRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.subjectType) where.push(`subject_type = $${params.push(query.subjectType)}`);
+  if (query.subjectId !== undefined) where.push(`subject_id = $${params.push(String(query.subjectId))}`);
+  if (query.accountId) where.push(`account_id = $${params.push(query.accountId)}`);
+  const rows = await db.query<AuditRow>(
+    `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT $${params.push(query.limit ?? 1000)}`,
+    params,
+  );
+  return rows.map(fromRow);
+}
+
+/** Reads the whole chain in pages and reports the first broken link (`adpilot audit verify`). */
+export async function verifyAuditLog(
+  db: Pick<SqlSession, "query">,
+  pageSize = 5_000,
+): Promise<ChainVerification> {
+  const verifier = new ChainVerifier();
+  let after = 0;
+  for (;;) {
+    const rows = await db.query<AuditRow>("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", [
+      after,
+      pageSize,
+    ]);
+    for (const r of rows) if (!verifier.push(fromRow(r))) return verifier.result();
+    if (rows.length < pageSize) return verifier.result();
+    after = Number(rows[rows.length - 1].seq);
+  }
+}

@@ -1,0 +1,161 @@
+import { type AccountConfig, accountConfigSchema } from "../../domain/account-config.js";
+import type { EntityLevel, EntityStatus } from "../../domain/entities.js";
+import type { Platform } from "../../domain/platform.js";
+import type { SqlSession } from "../../store/index.js";
+import { notFound } from "../errors.js";
+import { resolveGuardrailLimits } from "../guardrails/limits.js";
+import type { AppliedChange, GuardrailLimits } from "../guardrails/types.js";
+
+type Queryable = Pick<SqlSession, "query">;
+
+export interface AccountContext {
+  id: string;
+  workspaceId: string;
+  platform: Platform;
+  externalId: string;
+  currency: string;
+  timeZone: string;
+  config: AccountConfig;
+  limits: GuardrailLimits;
+}
+
+export async function loadAccount(db: Queryable, accountId: string): Promise<AccountContext> {
+  const [row] = await db.query<Record<string, unknown>>(
+    `SELECT a.id, a.workspace_id, a.platform, a.external_id, a.currency, a.time_zone, c.config
+       FROM ad_accounts a LEFT JOIN account_configs c ON c.account_id = a.id WHERE a.id = $1`,
+    [accountId],
+  );
+  if (!row) throw notFound(`ad account ${accountId} does not exist`);
+  const parsed = accountConfigSchema.safeParse(row.config ?? {});
+  if (!parsed.success) {
+    throw new Error(`stored configuration of account ${accountId} is invalid: ${parsed.error.message}`);
+  }
+  const currency = (row.currency as string).trim();
+  return {
+    id: row.id as string,
+    workspaceId: row.workspace_id as string,
+    platform: row.platform as Platform,
+    externalId: row.external_id as string,
+    currency,
+    timeZone: row.time_zone as string,
+    config: parsed.data,
+    limits: resolveGuardrailLimits(parsed.data, currency),
+  };
+}
+
+/**
+ * Serialises proposal creation and execution per account for the rest of the transaction, so two
+ * workers can never both spend the same headroom (account total, rate limits). `try` returns false
+ * instead of waiting when another worker holds the account.
+ */
+export async function lockAccount(
+  session: SqlSession,
+  accountId: string,
+  mode: "wait" | "try" = "wait",
+): Promise<boolean> {
+  const fn = mode === "try" ? "pg_try_advisory_xact_lock" : "pg_advisory_xact_lock";
+  const [row] = await session.query<{ locked: boolean | null }>(
+    `SELECT ${fn}(727401, hashtext($1)) AS locked`,
+    [accountId],
+  );
+  return mode === "wait" || row.locked === true;
+}
+
+export interface EntityState {
+  level: EntityLevel;
+  id: string;
+  campaignId: string;
+  status: EntityStatus;
+  dailyBudgetMinor: number | null;
+  channel: string | null;
+}
+
+const ENTITY_SQL: Record<EntityLevel, string> = {
+  campaign: `SELECT external_id AS campaign_id, status, daily_budget_minor, channel FROM campaigns WHERE account_id = $1 AND external_id = $2`,
+  ad_group: `SELECT g.campaign_external_id AS campaign_id, g.status, g.daily_budget_minor, c.channel
+               FROM ad_groups g LEFT JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id
+              WHERE g.account_id = $1 AND g.external_id = $2`,
+  ad: `SELECT a.campaign_external_id AS campaign_id, a.status, NULL::bigint AS daily_budget_minor, c.channel
+         FROM ads a LEFT JOIN campaigns c ON c.account_id = a.account_id AND c.external_id = a.campaign_external_id
+        WHERE a.account_id = $1 AND a.external_id = $2`,
+};
+
+export async function loadEntity(
+  db: Queryable,
+  accountId: string,
+  level: EntityLevel,
+  id: string,
+): Promise<EntityState> {
+  const sql = ENTITY_SQL[level];
+  if (!sql) throw notFound(`unknown entity level "${level}" (valid: campaign, ad_group, ad)`);
+  const [row] = await db.query<Record<string, unknown>>(sql, [accountId, id]);
+  if (!row)
+    throw notFound(
+      `${level} ${id} does not exist in account ${accountId} (sync the account, or check the id)`,
+    );
+  return {
+    level,
+    id,
+    campaignId: row.campaign_id as string,
+    status: row.status as EntityStatus,
+    dailyBudgetMinor: row.daily_budget_minor === null ? null : Number(row.daily_budget_minor),
+    channel: (row.channel as string | null) ?? null,
+  };
+}
+
+/** Sum of the daily budgets of the account's active campaigns and ad groups, except one entity. */
+export async function otherActiveBudgets(
+  db: Queryable,
+  accountId: string,
+  level: EntityLevel,
+  id: string,
+): Promise<number> {
+  const [row] = await db.query<{ total: number | string }>(
+    `SELECT COALESCE((SELECT SUM(daily_budget_minor) FROM campaigns
+                        WHERE account_id = $1 AND status = 'active' AND NOT ($2 = 'campaign' AND external_id = $3)), 0)
+          + COALESCE((SELECT SUM(daily_budget_minor) FROM ad_groups
+                        WHERE account_id = $1 AND status = 'active' AND NOT ($2 = 'ad_group' AND external_id = $3)), 0) AS total`,
+    [accountId, level, id],
+  );
+  return Number(row.total);
+}
+
+/** Applied changes of the account in the last 24 h (what every windowed rule needs). */
+export async function recentHistory(db: Queryable, accountId: string, now: Date): Promise<AppliedChange[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT entity_id, campaign_id, kind, before_numeric, after_numeric, applied_at FROM applied_changes
+      WHERE account_id = $1 AND applied_at > $2 ORDER BY applied_at`,
+    [accountId, new Date(now.getTime() - 24 * 3_600_000)],
+  );
+  return rows.map((r) => ({
+    entityId: r.entity_id as string,
+    campaignId: r.campaign_id as string,
+    kind: r.kind as AppliedChange["kind"],
+    at: new Date(r.applied_at as Date),
+    before: r.before_numeric === null ? null : Number(r.before_numeric),
+    after: r.after_numeric === null ? null : Number(r.after_numeric),
+  }));
+}
+
+/** Keeps the entity mirror current after an apply, so the next guardrail check sees the new budget. */
+export async function updateEntityMirror(
+  session: SqlSession,
+  accountId: string,
+  level: EntityLevel,
+  id: string,
+  state: { status: EntityStatus; dailyBudgetMinor: number | null },
+  at: Date,
+): Promise<void> {
+  const table = level === "campaign" ? "campaigns" : level === "ad_group" ? "ad_groups" : "ads";
+  if (table === "ads") {
+    await session.query(
+      `UPDATE ads SET status = $3, updated_at = $4 WHERE account_id = $1 AND external_id = $2`,
+      [accountId, id, state.status, at],
+    );
+    return;
+  }
+  await session.query(
+    `UPDATE ${table} SET status = $3, daily_budget_minor = $4, updated_at = $5 WHERE account_id = $1 AND external_id = $2`,
+    [accountId, id, state.status, state.dailyBudgetMinor, at],
+  );
+}

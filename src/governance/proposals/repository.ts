@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import type { SqlSession } from "../../store/index.js";
+import { canonicalJson } from "../audit/canonical-json.js";
+import { notFound } from "../errors.js";
+import type { ProposalStatus } from "./status.js";
+import type { Proposal, ProposalValue } from "./types.js";
+
+type Queryable = Pick<SqlSession, "query">;
+type Row = Record<string, unknown>;
+
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
+
+export function proposalFromRow(r: Row): Proposal {
+  return {
+    id: Number(r.id),
+    workspaceId: r.workspace_id as string,
+    accountId: r.account_id as string,
+    entityLevel: r.entity_level as Proposal["entityLevel"],
+    entityId: r.entity_id as string,
+    campaignId: r.campaign_id as string,
+    kind: r.kind as Proposal["kind"],
+    currency: (r.currency as string).trim(),
+    before: r.before_value as ProposalValue,
+    after: r.after_value as ProposalValue,
+    requested: r.requested_value as ProposalValue,
+    guardrailReasons: r.guardrail_reasons as Proposal["guardrailReasons"],
+    guardrailInputs: r.guardrail_inputs as Proposal["guardrailInputs"],
+    reason: r.reason as string,
+    factors: r.factors as Proposal["factors"],
+    modelVersions: r.model_versions as Record<string, string>,
+    mode: r.mode as Proposal["mode"],
+    origin: r.origin as Proposal["origin"],
+    cycleId: (r.cycle_id as string | null) ?? null,
+    overrideId: r.override_id === null ? null : Number(r.override_id),
+    rollsBack: (r.rolls_back as number[]).map(Number),
+    createdBy: r.created_by as string,
+    createdAt: date(r.created_at) as Date,
+    idempotencyKey: r.idempotency_key as string,
+    revision: Number(r.revision),
+    contentHash: r.content_hash as string,
+    requiresApproval: Boolean(r.requires_approval),
+    approvalReasons: r.approval_reasons as string[],
+    status: r.status as ProposalStatus,
+    statusChangedAt: date(r.status_changed_at) as Date,
+    statusChangedBy: r.status_changed_by as string,
+    statusComment: (r.status_comment as string | null) ?? null,
+    expiresAt: date(r.expires_at) as Date,
+    attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at),
+    lastError: (r.last_error as string | null) ?? null,
+    appliedAt: date(r.applied_at),
+  };
+}
+
+/** What an approval approves: a reviewer signs this hash, and a changed proposal no longer matches it. */
+export function proposalContentHash(
+  p: Pick<Proposal, "accountId" | "entityLevel" | "entityId" | "kind" | "before" | "after">,
+): string {
+  const content = {
+    accountId: p.accountId,
+    entityLevel: p.entityLevel,
+    entityId: p.entityId,
+    kind: p.kind,
+    before: p.before,
+    after: p.after,
+  };
+  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+}
+
+export async function findProposal(db: Queryable, id: number): Promise<Proposal | null> {
+  const [row] = await db.query<Row>("SELECT * FROM proposals WHERE id = $1", [id]);
+  return row ? proposalFromRow(row) : null;
+}
+
+/** Locks the proposal row for the rest of the transaction (concurrent reviewers and executors wait). */
+export async function lockProposal(session: SqlSession, id: number): Promise<Proposal> {
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw notFound(`proposal id must be a positive integer, got ${id}`);
+  const [row] = await session.query<Row>("SELECT * FROM proposals WHERE id = $1 FOR UPDATE", [id]);
+  if (!row) throw notFound(`proposal ${id} does not exist`);
+  return proposalFromRow(row);
+}
+
+export async function findByIdempotencyKey(db: Queryable, key: string): Promise<Proposal | null> {
+  const [row] = await db.query<Row>("SELECT * FROM proposals WHERE idempotency_key = $1", [key]);
+  return row ? proposalFromRow(row) : null;
+}
+
+export async function setStatus(
+  session: SqlSession,
+  id: number,
+  status: ProposalStatus,
+  actor: string,
+  at: Date,
+  comment: string | null = null,
+  extra: Record<string, unknown> = {},
+): Promise<Proposal> {
+  const sets = ["status = $2", "status_changed_by = $3", "status_changed_at = $4", "status_comment = $5"];
+  const params: unknown[] = [id, status, actor, at, comment];
+  for (const [column, value] of Object.entries(extra)) {
+    params.push(
+      value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : value,
+    );
+    sets.push(`${column} = $${params.length}`);
+  }
+  const [row] = await session.query<Row>(
+    `UPDATE proposals SET ${sets.join(", ")} WHERE id = $1 RETURNING *`,
+    params,
+  );
+  return proposalFromRow(row);
+}
+
+export interface ProposalFilter {
+  accountId?: string;
+  workspaceId?: string;
+  status?: ProposalStatus | ProposalStatus[];
+  cycleId?: string;
+  limit?: number;
+}
+
+export async function listProposals(db: Queryable, filter: ProposalFilter = {}): Promise<Proposal[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.accountId) where.push(`account_id = $${params.push(filter.accountId)}`);
+  if (filter.workspaceId) where.push(`workspace_id = $${params.push(filter.workspaceId)}`);
+  if (filter.cycleId) where.push(`cycle_id = $${params.push(filter.cycleId)}`);
+  if (filter.status) {
+    const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+    where.push(`status = ANY($${params.push(statuses)}::text[])`);
+  }
+  const rows = await db.query<Row>(
+    `SELECT * FROM proposals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $${params.push(filter.limit ?? 200)}`,
+    params,
+  );
+  return rows.map(proposalFromRow);
+}
+
+/** A compact view of a proposal for audit entries. */
+export function auditView(p: Proposal): Record<string, unknown> {
+  return {
+    status: p.status,
+    revision: p.revision,
+    kind: p.kind,
+    entity: `${p.entityLevel}:${p.entityId}`,
+    before: p.before,
+    after: p.after,
+    contentHash: p.contentHash,
+  };
+}
