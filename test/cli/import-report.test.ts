@@ -99,6 +99,69 @@ describe.each(testEngines())("import and report from the CLI on %s", (engine) =>
     expect(await accountCount()).toBe(before);
   });
 
+  const badInputs: [string, string, RegExp][] = [
+    ["unparseable number", "2024-01-01,google,B1,c,g,a,10,1,12..5,0,0,USD", /line 2, column "cost".*12\.\.5/],
+    ["negative spend", "2024-01-01,google,B1,c,g,a,10,1,-1.00,0,0,USD", /line 2, column "cost".*-1\.00/],
+    ["unknown currency", "2024-01-01,google,B1,c,g,a,10,1,1.00,0,0,ABC", /line 2, column "currency".*ABC/],
+    [
+      "date outside range",
+      "1999-12-31,google,B1,c,g,a,10,1,1.00,0,0,USD",
+      /line 2, column "date".*1999-12-31/,
+    ],
+    ["unparseable date", "2024-13-45,google,B1,c,g,a,10,1,1.00,0,0,USD", /line 2, column "date".*2024-13-45/],
+  ];
+  it.each(badInputs)(
+    "rejects a file with a bad row (%s), names where and what, and writes nothing",
+    async (_case, badRow, message) => {
+      const before = await cli(
+        "report",
+        "--by",
+        "account",
+        "--format",
+        "json",
+        "--currency",
+        "USD",
+        "--rates",
+        "EUR=1.1",
+      );
+      const bad = file(
+        "bad.csv",
+        `${STANDARD_HEADER}\n2024-01-01,google,B1,c,g,ok,10,1,1.00,0,0,USD\n${badRow}\n`,
+      );
+      const result = await cli("import", bad, "--quiet");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/bad\.csv/);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toMatch(/Nothing was imported/);
+      const after = await cli(
+        "report",
+        "--by",
+        "account",
+        "--format",
+        "json",
+        "--currency",
+        "USD",
+        "--rates",
+        "EUR=1.1",
+      );
+      expect(after.stdout).toBe(before.stdout);
+    },
+  );
+
+  it("rejects a duplicate key inside a file with both lines and writes nothing", async () => {
+    const before = await accountCount();
+    const dup = file(
+      "dup.csv",
+      `${STANDARD_HEADER}\n2024-04-01,google,D1,c,g,a,10,1,1.00,0,0,USD\n2024-04-01,google,D1,c,g,a,20,2,2.00,0,0,USD\n`,
+    );
+    const result = await cli("import", dup, "--quiet");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /dup\.csv, line 3: duplicate key inside the file.*already appears on line 2/,
+    );
+    expect(await accountCount()).toBe(before);
+  });
+
   it("lists the columns found when a required one is missing", async () => {
     const bad = file(
       "missing.csv",
@@ -108,6 +171,7 @@ describe.each(testEngines())("import and report from the CLI on %s", (engine) =>
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/missing required column/);
     expect(result.stderr).toMatch(/Columns found: .*"impressions"/);
+    expect(result.stderr).toMatch(/missing\.csv/);
   });
 
   it("with --skip-invalid imports valid rows and writes the rejected ones with reasons", async () => {
