@@ -100,15 +100,15 @@ describe.each(testEngines())("import and report from the CLI on %s", (engine) =>
   });
 
   const badInputs: [string, string, RegExp][] = [
-    ["unparseable number", "2024-01-01,google,B1,c,g,a,10,1,12..5,0,0,USD", /line 2, column "cost".*12\.\.5/],
-    ["negative spend", "2024-01-01,google,B1,c,g,a,10,1,-1.00,0,0,USD", /line 2, column "cost".*-1\.00/],
-    ["unknown currency", "2024-01-01,google,B1,c,g,a,10,1,1.00,0,0,ABC", /line 2, column "currency".*ABC/],
+    ["unparseable number", "2024-01-01,google,B1,c,g,a,10,1,12..5,0,0,USD", /line 3, column "cost".*12\.\.5/],
+    ["negative spend", "2024-01-01,google,B1,c,g,a,10,1,-1.00,0,0,USD", /line 3, column "cost".*-1\.00/],
+    ["unknown currency", "2024-01-01,google,B1,c,g,a,10,1,1.00,0,0,ABC", /line 3, column "currency".*ABC/],
     [
       "date outside range",
       "1999-12-31,google,B1,c,g,a,10,1,1.00,0,0,USD",
-      /line 2, column "date".*1999-12-31/,
+      /line 3, column "date".*1999-12-31/,
     ],
-    ["unparseable date", "2024-13-45,google,B1,c,g,a,10,1,1.00,0,0,USD", /line 2, column "date".*2024-13-45/],
+    ["unparseable date", "2024-13-45,google,B1,c,g,a,10,1,1.00,0,0,USD", /line 3, column "date".*2024-13-45/],
   ];
   it.each(badInputs)(
     "rejects a file with a bad row (%s), names where and what, and writes nothing",
