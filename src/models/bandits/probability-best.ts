@@ -10,7 +10,7 @@
  * under the Monte-Carlo standard error of 1,000 draws; they are given P(best) = 0 and not sampled.
  * Heavy-tailed posteriors (log-normal with a < 3) are never screened out.
  */
-import { beta as betaDraw, gammaRate } from "../random/gamma.js";
+import { marsagliaTsang } from "../random/gamma.js";
 import type { Rng } from "../random/rng.js";
 import { type Posterior, posteriorMean, posteriorSd, samplePosterior } from "./posteriors.js";
 
@@ -68,21 +68,29 @@ export function probabilityBest(
     return { probabilities, contenders: 1, draws };
   }
 
-  // Struct-of-arrays for a monomorphic hot loop.
+  // Struct-of-arrays for a monomorphic hot loop, with the Marsaglia–Tsang constants precomputed:
+  // Gamma(shape ≥ 1)/rate and Beta(a ≥ 1, b ≥ 1) arms take the fast path, the rest the generic one.
   const kind = new Uint8Array(m);
-  const a = new Float64Array(m);
-  const b = new Float64Array(m);
+  const d1 = new Float64Array(m);
+  const c1 = new Float64Array(m);
+  const d2 = new Float64Array(m);
+  const c2 = new Float64Array(m);
+  const scale = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const p = posteriors[idx[j]!]!;
-    if (p.kind === "beta") {
-      kind[j] = KIND_BETA;
-      a[j] = p.alpha;
-      b[j] = p.beta;
-    } else if (p.kind === "gamma") {
+    kind[j] = KIND_OTHER;
+    if (p.kind === "gamma" && p.shape >= 1) {
       kind[j] = KIND_GAMMA;
-      a[j] = p.shape;
-      b[j] = p.rate;
-    } else kind[j] = KIND_OTHER;
+      d1[j] = p.shape - 1 / 3;
+      c1[j] = 1 / Math.sqrt(9 * d1[j]!);
+      scale[j] = 1 / p.rate;
+    } else if (p.kind === "beta" && p.alpha >= 1 && p.beta >= 1) {
+      kind[j] = KIND_BETA;
+      d1[j] = p.alpha - 1 / 3;
+      c1[j] = 1 / Math.sqrt(9 * d1[j]!);
+      d2[j] = p.beta - 1 / 3;
+      c2[j] = 1 / Math.sqrt(9 * d2[j]!);
+    }
   }
   const wins = new Float64Array(m);
   for (let d = 0; d < draws; d++) {
@@ -90,7 +98,13 @@ export function probabilityBest(
     let bestJ = 0;
     let ties = 1;
     for (let j = 0; j < m; j++) {
-      const v = sampleFast(kind[j]!, a[j]!, b[j]!, posteriors[idx[j]!]!, rng);
+      const k = kind[j]!;
+      let v: number;
+      if (k === KIND_GAMMA) v = marsagliaTsang(rng, d1[j]!, c1[j]!) * scale[j]!;
+      else if (k === KIND_BETA) {
+        const x = marsagliaTsang(rng, d1[j]!, c1[j]!);
+        v = x / (x + marsagliaTsang(rng, d2[j]!, c2[j]!));
+      } else v = samplePosterior(posteriors[idx[j]!]!, rng);
       if (v > best) {
         best = v;
         bestJ = j;
@@ -105,12 +119,6 @@ export function probabilityBest(
   }
   for (let j = 0; j < m; j++) probabilities[idx[j]!] = wins[j]! / draws;
   return { probabilities, contenders: m, draws };
-}
-
-function sampleFast(kind: number, a: number, b: number, p: Posterior, rng: Rng): number {
-  if (kind === KIND_BETA) return betaDraw(rng, a, b);
-  if (kind === KIND_GAMMA) return gammaRate(rng, a, b);
-  return samplePosterior(p, rng);
 }
 
 export interface FillSharesResult {

@@ -14,7 +14,14 @@ import { type Rng, uniformOpen } from "./rng.js";
 /** Gamma(shape, 1) for shape >= 1 (no argument checks: the hot path). */
 function gammaAtLeastOne(rng: Rng, shape: number): number {
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  return marsagliaTsang(rng, d, 1 / Math.sqrt(9 * d));
+}
+
+/**
+ * The Marsaglia–Tsang loop with its constants precomputed (d = shape − 1/3, c = 1/√(9d), shape ≥ 1),
+ * for callers that draw many times from the same shape (probability-of-best over posteriors).
+ */
+export function marsagliaTsang(rng: Rng, d: number, c: number): number {
   for (;;) {
     let x: number;
     let v: number;
