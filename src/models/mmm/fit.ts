@@ -66,6 +66,8 @@ export interface MmmFitResult {
     maxTreeDepth: number;
     metric: "diag" | "dense";
     holdout: number;
+    /** Chains that ran in worker threads (the rest ran in the calling thread). */
+    chainsInWorkers: number;
   };
   targetName: string;
   dates: string[] | null;
@@ -108,6 +110,7 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
   let stats: ChainStats[] = [];
   let samplingSeconds: number;
   const warnings: string[] = [];
+  let chainsInWorkers = 0;
 
   if (method === "laplace") {
     const rng = new MmmRng(seed, 0);
@@ -153,8 +156,12 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
       : undefined;
     const threads = options.threads ?? defaultThreads(chains);
     const ts = now();
-    const results: ChainResult[] =
-      threads > 0 ? await runChainsParallel(jobs, threads, onProgress) : runChainsInThread(jobs, onProgress);
+    let results: ChainResult[];
+    if (threads > 0) {
+      const r = await runChainsParallel(jobs, threads, onProgress);
+      results = r.results;
+      chainsInWorkers = r.inWorkers;
+    } else results = runChainsInThread(jobs, onProgress);
     samplingSeconds = (now() - ts) / 1000;
     constrained = results.map((r) => {
       const c = new Float64Array(r.nDraws * dim);
@@ -271,6 +278,7 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
       maxTreeDepth,
       metric,
       holdout: spec.n - spec.nTrain,
+      chainsInWorkers,
     },
     targetName: input.targetName ?? "target",
     dates: input.dates ? [...input.dates] : null,
