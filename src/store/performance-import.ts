@@ -19,6 +19,8 @@ export interface ImportPerformanceOptions {
   timeZone?: string;
   onReject?: (rejection: RowRejection) => void;
   onProgress?: (rowsRead: number) => void;
+  /** Aborting rolls the whole import back. */
+  signal?: AbortSignal;
 }
 
 export interface ImportPerformanceResult {
@@ -88,6 +90,9 @@ async function* csvChunks(
   let inBuffer = 0;
   for await (const event of events) {
     counters.read++;
+    if ((counters.read & 4095) === 0 && options.signal?.aborted) {
+      throw new Error(`${options.file}: import interrupted; nothing was imported`);
+    }
     if (event.kind === "reject") {
       if (!options.skipInvalid) throw new ImportRejectedError(event.rejection);
       counters.rejected++;

@@ -105,8 +105,9 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   const started = Date.now();
   bar?.start(estimatedRows, 0, { rate: 0 });
   try {
-    const result = await withStore((store) =>
+    const result = await withStore((store, signal) =>
       importPerformance(store, events, {
+        signal,
         file: basename(file),
         preset: flags.preset ?? "auto",
         skipInvalid: flags.skipInvalid,
