@@ -77,3 +77,16 @@ describe("linear Thompson sampling", () => {
     expect(() => selectLinear(s, [1, 2], rng)).toThrow(/3 features/);
   });
 });
+
+import { thompsonChoice } from "./policies.js";
+import { betaPosterior } from "./posteriors.js";
+
+describe("thompsonChoice", () => {
+  it("returns the chosen arm with its propensity", () => {
+    const rng = createRng(4);
+    const { arm, propensity } = thompsonChoice([betaPosterior(30, 70), betaPosterior(70, 30)], rng);
+    expect(arm).toBe(1);
+    expect(propensity).toBeGreaterThan(0.99);
+    expect(() => thompsonChoice([], rng)).toThrow(/at least one arm/);
+  });
+});

@@ -9,6 +9,8 @@
  */
 import { beta as betaDraw } from "../random/gamma.js";
 import { type Rng, uniformInt } from "../random/rng.js";
+import { type Posterior, samplePosterior } from "./posteriors.js";
+import { probabilityBest } from "./probability-best.js";
 
 export interface ArmPolicy {
   readonly name: string;
@@ -186,4 +188,22 @@ export function createPolicy(name: BaselineName, k: number, options: ThompsonOpt
     case "greedy":
       return new GreedyPolicy(k);
   }
+}
+
+/**
+ * One Thompson choice over arbitrary posteriors, with its propensity (the probability that
+ * Thompson sampling picks this arm, estimated from `propensityDraws` joint draws) so the decision
+ * can be logged for off-policy evaluation.
+ */
+export function thompsonChoice(
+  posteriors: readonly Posterior[],
+  rng: Rng,
+  propensityDraws = 1000,
+): { arm: number; propensity: number } {
+  if (posteriors.length === 0) throw new Error("thompsonChoice needs at least one arm");
+  const draws = Float64Array.from(posteriors, (p) => samplePosterior(p, rng));
+  const arm = argmaxRandomTie(draws, rng);
+  const p = probabilityBest(posteriors, rng, { draws: propensityDraws, screenZ: Number.POSITIVE_INFINITY });
+  // Never log a zero propensity for an action that was taken.
+  return { arm, propensity: Math.max(p.probabilities[arm]!, 1 / (propensityDraws + 1)) };
 }

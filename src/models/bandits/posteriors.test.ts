@@ -143,3 +143,20 @@ describe("sliding windows", () => {
     expect(() => addToWindow(w, 3, {})).toThrow(/backwards/);
   });
 });
+
+import { normalPosterior, updateNormal } from "./posteriors.js";
+
+describe("Normal-Inverse-Gamma on the value", () => {
+  it("learns a mean that can be negative and samples around it", () => {
+    const p = updateNormal(normalPosterior(0, 1, 2, 1), [-2, -1, -3, -2, -2]);
+    // m = (1·0 + 5·(−2)) / 6
+    expect(p.m).toBeCloseTo(-10 / 6, 12);
+    expect(p.kappa).toBe(6);
+    expect(p.a).toBe(4.5);
+    const rng = createRng(12);
+    let s = 0;
+    for (let i = 0; i < 20_000; i++) s += samplePosterior(p, rng);
+    expect(s / 20_000).toBeCloseTo(p.m, 1);
+    expect(posteriorSd(p)).toBeGreaterThan(0);
+  });
+});

@@ -7,6 +7,7 @@
  *   conversions over exposure s (spend in major units) adds k to shape and s to rate.
  * - Normal-Inverse-Gamma on log(value) for revenue per conversion or daily ROAS: a log-normal
  *   model whose posterior mean of the value is exp(μ + σ²/2).
+ * - Normal-Inverse-Gamma on the value itself, for values that can be zero or negative.
  *
  * Forgetting: `discount*` pulls the sufficient statistics back towards the prior by a factor γ per
  * step (Raj & Kalyani 2017, discounted TS), so an arm that drifts is relearnt instead of trusted
@@ -43,7 +44,17 @@ export interface LogNormalPosterior {
   readonly prior: { readonly m: number; readonly kappa: number; readonly a: number; readonly b: number };
 }
 
-export type Posterior = BetaPosterior | GammaPosterior | LogNormalPosterior;
+/** Normal-Inverse-Gamma posterior on the value itself (can be zero or negative, e.g. daily profit). */
+export interface NormalPosterior {
+  readonly kind: "normal";
+  readonly m: number;
+  readonly kappa: number;
+  readonly a: number;
+  readonly b: number;
+  readonly prior: { readonly m: number; readonly kappa: number; readonly a: number; readonly b: number };
+}
+
+export type Posterior = BetaPosterior | GammaPosterior | LogNormalPosterior | NormalPosterior;
 
 function positive(name: string, v: number): void {
   if (!(v > 0) || !Number.isFinite(v)) throw new Error(`${name} must be a finite number > 0, got ${v}`);
@@ -190,6 +201,66 @@ export function logNormalMean(p: LogNormalPosterior): number {
   return Math.exp(p.m + s2 / 2);
 }
 
+// ---------- Normal-Inverse-Gamma on the value ----------
+
+/** NIG prior on a value's mean: μ | σ² ~ N(m0, σ²/κ0), σ² ~ IG(a0, b0). */
+export function normalPosterior(m0 = 0, kappa0 = 1, a0 = 2, b0 = 1): NormalPosterior {
+  positive("kappa0", kappa0);
+  positive("a0", a0);
+  positive("b0", b0);
+  if (!Number.isFinite(m0)) throw new Error(`m0 must be finite, got ${m0}`);
+  return {
+    kind: "normal",
+    m: m0,
+    kappa: kappa0,
+    a: a0,
+    b: b0,
+    prior: { m: m0, kappa: kappa0, a: a0, b: b0 },
+  };
+}
+
+/** Conjugate NIG update with observations (optionally weighted). */
+export function updateNormal(
+  p: NormalPosterior,
+  values: readonly number[],
+  weights?: readonly number[],
+): NormalPosterior {
+  let n = 0;
+  let sum = 0;
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new Error(`values[${i}] must be finite, got ${v}`);
+    const w = weights ? weights[i]! : 1;
+    nonNegative(`weights[${i}]`, w);
+    n += w;
+    sum += w * v;
+  });
+  if (n === 0) return p;
+  const mean = sum / n;
+  let ss = 0;
+  values.forEach((v, i) => {
+    ss += (weights ? weights[i]! : 1) * (v - mean) ** 2;
+  });
+  const kappa = p.kappa + n;
+  return {
+    ...p,
+    m: (p.kappa * p.m + n * mean) / kappa,
+    kappa,
+    a: p.a + n / 2,
+    b: p.b + 0.5 * ss + (p.kappa * n * (mean - p.m) ** 2) / (2 * kappa),
+  };
+}
+
+export function discountNormal(p: NormalPosterior, gamma: number): NormalPosterior {
+  checkDiscount(gamma);
+  const q = p.prior;
+  return {
+    ...p,
+    kappa: q.kappa + gamma * (p.kappa - q.kappa),
+    a: q.a + gamma * (p.a - q.a),
+    b: q.b + gamma * (p.b - q.b),
+  };
+}
+
 // ---------- generic ----------
 
 /** Posterior mean of the arm's value. */
@@ -201,6 +272,8 @@ export function posteriorMean(p: Posterior): number {
       return gammaMean(p);
     case "lognormal":
       return logNormalMean(p);
+    case "normal":
+      return p.m;
   }
 }
 
@@ -216,6 +289,9 @@ export function posteriorSd(p: Posterior): number {
       // sd of μ is sqrt(s2/κ); d exp(μ + s2/2)/dμ = the mean itself.
       return logNormalMean(p) * Math.sqrt(s2 / p.kappa);
     }
+    case "normal":
+      // marginal of μ is Student-t with 2a dof and scale² b/(aκ): variance b/((a − 1)κ) for a > 1
+      return Math.sqrt(p.b / ((p.a > 1 ? p.a - 1 : p.a) * p.kappa));
   }
 }
 
@@ -230,6 +306,10 @@ export function samplePosterior(p: Posterior, rng: Rng): number {
       const sigma2 = p.b / standardGamma(rng, p.a); // σ² ~ IG(a, b)
       const mu = p.m + Math.sqrt(sigma2 / p.kappa) * standardNormal(rng);
       return Math.exp(mu + sigma2 / 2);
+    }
+    case "normal": {
+      const sigma2 = p.b / standardGamma(rng, p.a);
+      return p.m + Math.sqrt(sigma2 / p.kappa) * standardNormal(rng);
     }
   }
 }

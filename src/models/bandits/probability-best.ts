@@ -8,7 +8,7 @@
  * (mean + Z·sd) lies below the leader's lower bound (mean − Z·sd) have P(best) below the tail mass
  * beyond Z standard deviations (≈ e^-(Z+1) for exponential-type tails: 1.2e-4 at Z = 8), which is
  * under the Monte-Carlo standard error of 1,000 draws; they are given P(best) = 0 and not sampled.
- * Heavy-tailed posteriors (log-normal with a < 3) are never screened out.
+ * Heavy-tailed posteriors (NIG with a < 3, whose mean is Student-t) are never screened out.
  */
 import { marsagliaTsang } from "../random/gamma.js";
 import type { Rng } from "../random/rng.js";
@@ -59,7 +59,7 @@ export function probabilityBest(
   const idx: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = posteriors[i]!;
-    const heavy = p.kind === "lognormal" && p.a < 3;
+    const heavy = (p.kind === "lognormal" || p.kind === "normal") && p.a < 3;
     if (heavy || !Number.isFinite(z) || mean[i]! + z * sd[i]! >= leaderLower) idx.push(i);
   }
   const m = idx.length;

@@ -5,10 +5,12 @@ import {
   betaPosterior,
   gammaPosterior,
   logNormalPosterior,
+  normalPosterior,
   samplePosterior,
   updateBeta,
   updateGamma,
   updateLogNormal,
+  updateNormal,
 } from "./posteriors.js";
 import { addToWindow, slidingWindow } from "./sliding-window.js";
 import { type BanditState, emptyBanditState, parseBanditState, serializeBanditState } from "./state.js";
@@ -26,6 +28,7 @@ function richState(): BanditState {
       },
       "ad-2": { posterior: updateGamma(gammaPosterior(0.5, 2), 3, 1234.56) },
       "ad-3": { posterior: updateLogNormal(logNormalPosterior(0.1), [1.3, 2.7, 0.9]) },
+      "ad-4": { posterior: updateNormal(normalPosterior(), [-0.5, 0.25]) },
     },
     linear,
     delay: { conversionRate: 0.0421, delayRate: 1 / 23.7, iterations: 12 },

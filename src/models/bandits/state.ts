@@ -48,6 +48,14 @@ const posteriorSchema = z.discriminatedUnion("kind", [
     b: pos,
     prior: z.object({ m: finite, kappa: pos, a: pos, b: pos }),
   }),
+  z.object({
+    kind: z.literal("normal"),
+    m: finite,
+    kappa: pos,
+    a: pos,
+    b: pos,
+    prior: z.object({ m: finite, kappa: pos, a: pos, b: pos }),
+  }),
 ]);
 
 const windowSchema = z.object({
