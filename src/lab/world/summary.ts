@@ -1,3 +1,4 @@
+import { dateOfDay } from "./calendar.js";
 import {
   CLK,
   COMP_METRICS,
@@ -147,4 +148,19 @@ export function competitorDays(world: World, k: number) {
       multiplier: b[o + K_MULT]!,
     };
   });
+}
+
+/** The sandbox's daily report (all ads), for fidelity checks against an imported history. */
+export function dailyRows(world: World): {
+  date: string;
+  impressions: number;
+  clicks: number;
+  costMinor: number;
+  conversions: number;
+  revenueMinor: number;
+}[] {
+  const rows = [];
+  for (let d = 0; d < world.day; d++)
+    rows.push({ date: dateOfDay(world.cw.scenario.startDate, d), ...platformTotals(world, d, d + 1) });
+  return rows;
 }

@@ -210,6 +210,14 @@ export class World {
     const count = this.hourStart;
     count.fill(0);
     let n = 0;
+    // The generator is stepped inline (xoshiro128**) on local words; written back below.
+    let s0 = rng.s0;
+    let s1 = rng.s1;
+    let s2 = rng.s2;
+    let s3 = rng.s3;
+    let m = 0;
+    let t = 0;
+    let xr = 0;
     for (let u = 0; u < U.n; u++) {
       const s = segment[u]!;
       let st = stage[u]!;
@@ -230,7 +238,16 @@ export class World {
         st = 0;
       }
       frequency[u] = frequency[u]! * decay;
-      let r = rng.nextU32() * U32_TO_UNIT;
+      m = Math.imul(s1, 5);
+      xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      let r = xr * U32_TO_UNIT;
       if (st < 4 && pend < 0) {
         if (st === 3) {
           if (r < orgConvert[s]! * f) this.scheduleOrganicConversion(u, dayStart);
@@ -238,13 +255,31 @@ export class World {
           stage[u] = st + 1;
           lastTouch[u] = day;
         }
-        r = rng.nextU32() * U32_TO_UNIT;
+        m = Math.imul(s1, 5);
+        xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        r = xr * U32_TO_UNIT;
       }
       let k = 0;
       const base = s * W;
       while (r > cdf[base + k]!) k++;
       for (; k > 0; k--) {
-        const x = rng.nextU32();
+        m = Math.imul(s1, 5);
+        xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const x = xr;
         const h = hourTable[x >>> 22]!;
         oppUser[n] = u;
         oppInfo[n] = (h << 3) | chanTable[(s << 8) | (x & 255)]!;
@@ -252,6 +287,10 @@ export class World {
         n++;
       }
     }
+    rng.s0 = s0;
+    rng.s1 = s1;
+    rng.s2 = s2;
+    rng.s3 = s3;
     for (let h = 1; h <= 24; h++) count[h] = count[h]! + count[h - 1]!;
     const heads = this.hourHeads;
     for (let h = 0; h < 24; h++) heads[h] = count[h]!;
@@ -326,6 +365,13 @@ export class World {
     const ranks = this.rankBuf;
     const rankIdx = this.rankIdx;
     const end = this.hourStart[hour + 1]!;
+    let s0 = rng.s0;
+    let s1 = rng.s1;
+    let s2 = rng.s2;
+    let s3 = rng.s3;
+    let m = 0;
+    let t = 0;
+    let xr = 0;
     for (let i = this.hourStart[hour]!; i < end; i++) {
       const u = sortedUser[i]!;
       const c = sortedChannel[i]!;
@@ -334,7 +380,16 @@ export class World {
       for (let j = compStart[c]!; j < compStart[c + 1]!; j++) {
         const k = compList[j]!;
         if (compSpent[k]! >= compCap[k]!) continue;
-        const x = rng.nextU32();
+        m = Math.imul(s1, 5);
+        xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const x = xr;
         if (x * U32_TO_UNIT >= compPart[k]!) continue;
         const rank = compBid[k]! * compNoise[(k << 8) | (x & 255)]! * compQuality[k]!;
         let p = n++;
@@ -361,7 +416,16 @@ export class World {
         for (let j = chanGroupStart[c]!; j < chanGroupStart[c + 1]!; j++) {
           const g = chanGroupList[j]!;
           if (groupLive[g] === 0) continue;
-          const x = rng.nextU32();
+          m = Math.imul(s1, 5);
+          xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+          t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = (s3 << 11) | (s3 >>> 21);
+          const x = xr;
           if (x * U32_TO_UNIT >= throttle[g]!) continue;
           const bid = groupBid[g]! * mult;
           if (groupSpent[g]! + bid > groupBudget[g]!) continue;
@@ -425,7 +489,16 @@ export class World {
       if (st < 4) lastTouch[u] = day;
       let cost = 0;
       if (cpc === 0) cost = Math.round(ourPrice);
-      const x = rng.nextU32() * U32_TO_UNIT;
+      m = Math.imul(s1, 5);
+      xr = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const x = xr * U32_TO_UNIT;
       const ctr = bestPctr * chanPosCtr[c * 8 + ourSlot]!;
       if (x < ctr) {
         if (cpc === 1) cost = Math.round(ourPrice / bestPctr);
@@ -445,6 +518,10 @@ export class World {
         groupHourSpent[bestG] = groupHourSpent[bestG]! + cost;
       }
     }
+    rng.s0 = s0;
+    rng.s1 = s1;
+    rng.s2 = s2;
+    rng.s3 = s3;
   }
 
   readonly compBidNow = new Float64Array(64);
