@@ -19,6 +19,12 @@ export interface ArmSnapshot {
   /** Current daily budget, for the allocation's CAC rule and change reporting. */
   readonly currentBudgetMinor?: number;
   readonly fatigue?: FatigueInput;
+  /**
+   * Spend weighted by the share of its conversions that has had time to arrive
+   * (models/bandits/delayed-feedback.ts `maturedExposure`); when given, ROAS and its posterior use it
+   * instead of the raw spend, so a young arm is not under-rated for conversions still to come.
+   */
+  readonly maturedSpendMinor?: number;
   /** Arm-specific expected value per conversion, overriding the account's. */
   readonly valuePerEventMinor?: number;
 }
@@ -39,6 +45,14 @@ export function validateSnapshot(a: ArmSnapshot): ArmSnapshot {
   }
   if (!Number.isSafeInteger(a.spendMinor))
     throw new Error(`${where}: spendMinor must be an integer of minor units, got ${a.spendMinor}`);
+  if (
+    a.maturedSpendMinor !== undefined &&
+    !(a.maturedSpendMinor >= 0 && a.maturedSpendMinor <= a.spendMinor)
+  ) {
+    throw new Error(
+      `${where}: maturedSpendMinor must be between 0 and spendMinor (${a.spendMinor}), got ${a.maturedSpendMinor}`,
+    );
+  }
   if (a.clicks > a.impressions)
     throw new Error(`${where}: clicks (${a.clicks}) cannot exceed impressions (${a.impressions})`);
   return a;

@@ -128,6 +128,17 @@ describe("kill, scale, maintain", () => {
     expect(d.explanation).toMatch(/pipeline value/);
   });
 
+  it("judges a young arm on matured spend when conversions are delayed", () => {
+    // 300 spent, mostly in the last day; 12 conversions worth 5 = 60 so far → naive ROAS 0.2
+    const young = arm({ ageHours: 60, spendMinor: 30_000, conversions: 12, revenueMinor: 6_000 });
+    expect(decideArm(young, direct).action).toBe("KILL");
+    // only 25% of its eventual conversions can have arrived yet → corrected ROAS 0.8
+    const corrected = decideArm({ ...young, maturedSpendMinor: 7_500 }, direct);
+    expect(corrected.numbers.roas).toBeCloseTo(0.8, 12);
+    expect(corrected.action).toBe("MAINTAIN");
+    expect(() => decideArm({ ...young, maturedSpendMinor: 40_000 })).toThrow(/maturedSpendMinor/);
+  });
+
   it("observes instead of inventing a revenue per conversion", () => {
     const d = decideArm(arm({ conversions: 0, revenueMinor: 0 }), direct);
     expect(d.action).toBe("OBSERVE");

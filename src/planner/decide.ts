@@ -11,6 +11,7 @@
  * 3. ROAS above 3.0 with P(ROAS > 3.0) ≥ 70% → SCALE, unless fatigue is high or critical
  *    (then MAINTAIN: do not pour money into a tired creative).
  * 4. Otherwise MAINTAIN.
+ * When the caller passes `maturedSpendMinor` (lag-corrected exposure), ROAS is value / matured spend.
  * With no value signal at all (no events and no configured value per event) the arm is OBSERVEd
  * rather than judged on an invented revenue per conversion.
  */
@@ -86,7 +87,8 @@ export function decideArm(
   const pipeline = config.mode === "pipeline";
   const valueMinor = pipeline ? (arm.pipelineValueMinor ?? 0) : arm.revenueMinor;
   const events = pipeline ? (arm.pipelineDeals ?? 0) : arm.conversions;
-  const roas = arm.spendMinor > 0 ? valueMinor / arm.spendMinor : 0;
+  const exposureMinor = arm.maturedSpendMinor ?? arm.spendMinor;
+  const roas = exposureMinor > 0 ? valueMinor / exposureMinor : 0;
   const ctr = arm.impressions > 0 ? arm.clicks / arm.impressions : 0;
   const fatigue = assessFatigue(arm.fatigue ?? {});
   const blend = blendedScore(

@@ -7,6 +7,7 @@ import {
   correctForDelay,
   empiricalLagCdf,
   fitExponentialDelay,
+  maturedExposure,
 } from "./delayed-feedback.js";
 
 /** Clicks spread evenly over the last `days` days; conversions with p and mean delay 24 h. */
@@ -78,6 +79,15 @@ describe("delayed-feedback correction (Chapelle 2014)", () => {
     expect(c.effectiveTrials).toBeCloseTo(100, 6);
     expect(c.failures).toBeCloseTo(95, 6);
     expect(completeness({ delayRate: 1 / 24 }, 24)).toBeCloseTo(1 - Math.exp(-1), 12);
+    expect(
+      maturedExposure(
+        [
+          { elapsed: 1e6, exposure: 100 },
+          { elapsed: 24, exposure: 100 },
+        ],
+        { delayRate: 1 / 24 },
+      ),
+    ).toBeCloseTo(100 + 100 * (1 - Math.exp(-1)), 9);
     expect(() => correctForDelay([{ elapsed: 1, trials: 1, conversions: 2 }], { delayRate: 1 })).toThrow(
       /conversions <= trials/,
     );

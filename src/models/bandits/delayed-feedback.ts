@@ -136,3 +136,21 @@ export function empiricalLagCdf(delays: readonly number[], horizon: number): (el
     return lo / n;
   };
 }
+
+/**
+ * Gamma-Poisson form of the same correction: spend (or any exposure) weighted by the share of its
+ * conversions that has had time to arrive, Σ exposure_c · F(elapsed_c). Use it in place of spend in
+ * a conversions-per-spend posterior or a ROAS so yesterday's spend is not judged as if its
+ * conversions were all in.
+ */
+export function maturedExposure(
+  cohorts: readonly { readonly elapsed: number; readonly exposure: number }[],
+  model: Pick<DelayModel, "delayRate">,
+): number {
+  let total = 0;
+  for (const c of cohorts) {
+    if (!(c.exposure >= 0)) throw new Error(`cohort exposure must be >= 0, got ${c.exposure}`);
+    total += c.exposure * completeness(model, c.elapsed);
+  }
+  return total;
+}
