@@ -16,6 +16,8 @@ export interface RunLabOptions {
   policy?: string;
   /** Compute the oracle and "% of oracle" (costs about 30 extra short runs plus one per world). Default true. */
   oracle?: boolean;
+  /** Over-sample segments with a sampleShare and weight ground truth back. Default false. */
+  importanceSampling?: boolean;
   onProgress?: (p: { phase: "oracle" | "worlds"; done: number; total: number }) => void;
 }
 
@@ -44,6 +46,7 @@ export async function runLabWithScenario(options: RunLabOptions): Promise<LabSum
     days,
     seed,
     policy,
+    importanceSampling: options.importanceSampling ?? false,
     oracleBudgets,
   }));
   const results = await runJobs(jobs, options.threads ?? 1, (p) =>

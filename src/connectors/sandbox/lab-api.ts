@@ -13,6 +13,7 @@ export interface RunLabOptions {
   threads?: number;
   policy?: string;
   oracle?: boolean;
+  importanceSampling?: boolean;
   onProgress?: (p: { phase: "oracle" | "worlds"; done: number; total: number }) => void;
 }
 

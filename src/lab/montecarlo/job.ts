@@ -13,6 +13,7 @@ export interface WorldJob {
   /** Base seed: world i runs on deriveSeed(seed, i), whatever thread runs it. */
   seed: number;
   policy: string;
+  importanceSampling: boolean;
   /** Oracle budgets per ad group (milli-minor); when present the oracle runs on the same seed too. */
   oracleBudgets: number[] | null;
 }
@@ -39,7 +40,7 @@ export function policyByName(name: string, cw: CompiledWorld, oracleBudgets: num
   }
 }
 
-const compiled = new WeakMap<Scenario, Map<number, CompiledWorld>>();
+const compiled = new WeakMap<Scenario, Map<string, CompiledWorld>>();
 
 export function runWorldJob(job: WorldJob): WorldJobResult {
   let byUsers = compiled.get(job.scenario);
@@ -47,10 +48,11 @@ export function runWorldJob(job: WorldJob): WorldJobResult {
     byUsers = new Map();
     compiled.set(job.scenario, byUsers);
   }
-  let cw = byUsers.get(job.users);
+  const key = `${job.users}/${job.importanceSampling}`;
+  let cw = byUsers.get(key);
   if (!cw) {
-    cw = compileScenario(job.scenario, { users: job.users });
-    byUsers.set(job.users, cw);
+    cw = compileScenario(job.scenario, { users: job.users, importanceSampling: job.importanceSampling });
+    byUsers.set(key, cw);
   }
   const seed = deriveSeed(job.seed, job.index);
   const result = runWorld(cw, seed, job.days, policyByName(job.policy, cw, job.oracleBudgets));

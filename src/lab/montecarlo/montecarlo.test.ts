@@ -39,7 +39,7 @@ describe("Monte Carlo", () => {
           { ...rare, sampleShare: 0.2 },
         ],
       }),
-      { users: 4000 },
+      { users: 4000, importanceSampling: true },
     );
     const runs = (cw: typeof plain) =>
       Array.from({ length: 30 }, (_, i) => {

@@ -12,6 +12,7 @@ import { dateOfDay, inSeason, weekdayOfDay } from "./calendar.js";
 export interface CompiledWorld {
   scenario: Scenario;
   users: number;
+  importanceSampling: boolean;
   /** users / scenario.population.users: budgets scale with the population. */
   scale: number;
   minorPerMajor: number;
@@ -95,6 +96,8 @@ export interface CompiledWorld {
 
 export interface CompileOptions {
   users?: number;
+  /** Sample segments by their sampleShare and weight outcomes back (default false: sample by share). */
+  importanceSampling?: boolean;
 }
 
 export function compileScenario(scenario: Scenario, options: CompileOptions = {}): CompiledWorld {
@@ -107,12 +110,14 @@ export function compileScenario(scenario: Scenario, options: CompileOptions = {}
   const chanIndex = new Map(scenario.channels.map((c, i) => [c.name, i]));
 
   const shareSum = sum(scenario.segments.map((s) => s.share));
-  const sampleSum = sum(scenario.segments.map((s) => s.sampleShare ?? s.share));
+  const sampleShare = (s: Scenario["segments"][number]) =>
+    options.importanceSampling ? (s.sampleShare ?? s.share) : s.share;
+  const sampleSum = sum(scenario.segments.map(sampleShare));
   const segSampleCdf = new Float64Array(S);
   const segWeight = new Float64Array(S);
   let acc = 0;
   scenario.segments.forEach((s, i) => {
-    const q = (s.sampleShare ?? s.share) / sampleSum;
+    const q = sampleShare(s) / sampleSum;
     acc += q;
     segSampleCdf[i] = i === S - 1 ? 1 : acc;
     segWeight[i] = s.share / shareSum / q;
@@ -209,6 +214,7 @@ export function compileScenario(scenario: Scenario, options: CompileOptions = {}
   return {
     scenario,
     users,
+    importanceSampling: options.importanceSampling ?? false,
     scale,
     minorPerMajor,
     S,

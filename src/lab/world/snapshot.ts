@@ -16,6 +16,7 @@ const CTORS = { Float64Array, Float32Array, Int32Array, Int16Array, Uint8Array }
 interface Header {
   scenario: Scenario;
   users: number;
+  importanceSampling: boolean;
   seed: number;
   day: number;
   hour: number;
@@ -94,6 +95,7 @@ export function snapshotWorld(w: World, extra: unknown = null): Uint8Array {
   const header: Header = {
     scenario: w.cw.scenario,
     users: w.cw.users,
+    importanceSampling: w.cw.importanceSampling,
     seed: w.seed,
     day: w.day,
     hour: w.hour,
@@ -136,7 +138,10 @@ export function restoreWorldWithExtra(bytes: Uint8Array): { world: World; extra:
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headLength = view.getUint32(8, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headLength))) as Header;
-  const cw = compileScenario(header.scenario, { users: header.users });
+  const cw = compileScenario(header.scenario, {
+    users: header.users,
+    importanceSampling: header.importanceSampling,
+  });
   const w = new World(cw, header.seed);
   const loaded = new Map<string, Typed>();
   let offset = align8(16 + headLength);
