@@ -10,11 +10,17 @@ import { World } from "../src/lab/world/world.js";
 const scenario = loadScenario("ecommerce");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function timeWorld(users: number, days: number, seed: number): { seconds: number; world: World } {
+function timeWorld(
+  users: number,
+  days: number,
+  seed: number,
+): { seconds: number; cpuSeconds: number; world: World } {
   const cw = compileScenario(scenario, { users });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const world = new World(cw, seed).run(days);
-  return { seconds: (performance.now() - t0) / 1000, world };
+  const cpu = process.cpuUsage(c0);
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, world };
 }
 
 // Warm-up, then 5 timed runs of 20,000 users x 30 days.
@@ -27,6 +33,10 @@ const p = platformTotals(sample);
 let auctions = 0;
 for (const b of sample.stats.competitor) for (let k = 0; k < sample.cw.K; k++) auctions += b[k * 5]!;
 console.log(`user-days-per-second: ${Math.round(userDays / bigSeconds)} user-days/s`);
+// CPU time of this process: closer to single-core capacity when the machine is shared.
+console.log(
+  `user-days-per-cpu-second: ${Math.round(userDays / median(big.map((r) => r.cpuSeconds)))} user-days/s`,
+);
 console.log(`opportunities-per-user-day: ${(sample.hourStart[24]! / 20000).toFixed(2)} opportunities`);
 console.log(`impressions-per-second: ${Math.round(p.impressions / bigSeconds)} impressions/s`);
 console.log(`competitor-bids-per-second: ${Math.round(auctions / bigSeconds)} bids/s`);
