@@ -158,6 +158,23 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
     const target = fieldOf(p.kind, p.after);
     const current = fieldOf(p.kind, platform);
     if (current === target) {
+      // Either our own earlier attempt was killed after the platform call (reconcile), or another
+      // proposal made since this one was created already set the same value (this one is redundant).
+      const setters = await s.query<{ proposal_id: number; after_state: PlatformState }>(
+        `SELECT proposal_id, after_state FROM applied_changes
+          WHERE account_id = $1 AND entity_level = $2 AND entity_id = $3 AND kind = $4 AND applied_at >= $5 AND proposal_id <> $6`,
+        [p.accountId, p.entityLevel, p.entityId, p.kind, p.createdAt, p.id],
+      );
+      const other = setters.find((r) => fieldOf(p.kind, r.after_state) === target);
+      if (other) {
+        await finish(
+          s,
+          p,
+          "failed",
+          `superseded: proposal ${other.proposal_id} already set ${p.kind} to ${target} after this proposal was made`,
+        );
+        return out("failed", "superseded");
+      }
       await recordApply(
         s,
         p,
