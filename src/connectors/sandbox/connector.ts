@@ -1,3 +1,4 @@
+import type { PipelineEvent } from "../../domain/crm.js";
 import type { EntityLevel, EntityStatus } from "../../domain/entities.js";
 import type { PerformanceFact } from "../../domain/performance.js";
 import { LabRng } from "../../lab/rng.js";
@@ -185,6 +186,45 @@ export class SandboxConnector implements AdPlatformConnector {
       }
       return facts;
     });
+  }
+
+  /**
+   * The CRM side of a service-business sandbox (not part of the ad-platform port): pipeline events
+   * (lead, then the scenario's stages) that have happened by the simulated clock, with the click id
+   * ("gclid" of the sandbox: `sbx-<seed>-<click>`) and the ad they came from.
+   */
+  pipelineEvents(from?: string, to?: string): PipelineEvent[] {
+    const w = this.sandbox.world;
+    const crm = this.sandbox.scenario.crm;
+    if (!crm) return [];
+    const names = ["lead", ...crm.stages.map((s) => s.name)];
+    const start = Date.parse(`${this.sandbox.scenario.startDate}T00:00:00Z`);
+    const out: PipelineEvent[] = [];
+    let lead = -1;
+    for (let i = 0; i < w.pipeline.length; i++) {
+      // A deal's events are appended together, its lead first.
+      if (w.pipeline.get(2, i) === 0) lead = i;
+      const hour = w.pipeline.get(0, i);
+      if (hour >= w.now) continue;
+      const date = dateOfDay(this.sandbox.scenario.startDate, Math.floor(hour / 24));
+      if ((from && date < from) || (to && date > to)) continue;
+      const click = w.pipeline.get(1, i);
+      const stage = w.pipeline.get(2, i);
+      const value = w.pipeline.get(3, i);
+      const ad = click >= 0 ? w.clicks.get(1, click) : -1;
+      out.push({
+        accountId: this.accountId,
+        dealId: `deal-${w.seed}-${lead}`,
+        stage: names[stage]!,
+        valueMinor: value > 0 ? value : null,
+        currency: value > 0 ? this.sandbox.scenario.currency : null,
+        occurredAt: new Date(start + hour * 3_600_000),
+        clickIds: click >= 0 ? { gclid: `sbx-${w.seed}-${click}` } : {},
+        utm: {},
+        adId: ad >= 0 ? `ad-${ad}` : null,
+      });
+    }
+    return out.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   }
 
   async applyChange(change: EntityChange): Promise<ChangeResult> {
