@@ -63,6 +63,28 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
     });
   });
 
+  it("caps increases at 1.25 x the average daily spend of the last 14 days from performance data", async () => {
+    const { accountId } = await seedAccount(store, [{ id: "c1", budget: 10_000 }]);
+    const today = clock.now().toISOString().slice(0, 10);
+    for (let d = 1; d <= 10; d++) {
+      const date = new Date(Date.parse(`${today}T00:00:00Z`) - d * 86_400_000).toISOString().slice(0, 10);
+      await store.query(
+        `INSERT INTO performance_daily (account_id, date, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor, conversions, revenue_minor)
+         VALUES ($1, $2, 'c1', '', '', 1000, 10, 8200, 1, 0), ($1, $2, 'c1', 'g1', 'a1', 1000, 10, 99999, 1, 0)`,
+        [accountId, date],
+      );
+    }
+    const p = await gov.proposals.create(system, {
+      accountId,
+      entity: { level: "campaign", id: "c1" },
+      change: budget(10_500),
+      reason: "scale",
+    });
+    expect(p.after).toEqual({ dailyBudgetMinor: 10_250 });
+    expect(p.guardrailReasons.map((r) => r.rule)).toEqual(["historical_spend_cap"]);
+    expect(p.guardrailInputs).toMatchObject({ averageDailySpendMinor: 8_200 });
+  });
+
   it("logs but never auto-approves in shadow mode; canary admits one entity per cycle", async () => {
     const shadow = await seedAccount(store, [{ id: "c1", budget: 10_000 }], { mode: "shadow" });
     const s = await gov.proposals.create(system, {

@@ -14,6 +14,7 @@ import {
   otherActiveBudgets,
   recentHistory,
 } from "../context/account.js";
+import { averageDailySpend } from "../context/spend.js";
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, forbidden, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
@@ -184,6 +185,7 @@ export async function insertProposal(
   let rejectedBy: string | null = null;
   let rejection: string | null = null;
   let overrideId = input.overrideId ?? null;
+  let resolvedSignals: GuardrailSignals = input.signals ?? {};
 
   if (input.origin === "optimizer") {
     const blocking = (await activeOverridesFor(session, account.id, entity.id, entity.channel, now)).filter(
@@ -201,7 +203,20 @@ export async function insertProposal(
     !rejectedBy &&
     (input.change.kind === "daily_budget" || input.change.kind === "bid" || input.change.kind === "status")
   ) {
-    const signals = input.signals ?? {};
+    const signals = { ...input.signals };
+    if (signals.averageDailySpendMinor === undefined && input.change.kind === "daily_budget") {
+      const days = account.config.guardrails.historicalWindowDays;
+      signals.averageDailySpendMinor = await averageDailySpend(
+        session,
+        account.id,
+        entity.level,
+        entity.id,
+        days,
+        now,
+        account.timeZone,
+      );
+    }
+    resolvedSignals = signals;
     let decision: ReturnType<typeof checkChange>;
     try {
       decision = checkChange(
@@ -303,7 +318,7 @@ export async function insertProposal(
       JSON.stringify(after),
       JSON.stringify(requested),
       JSON.stringify(guardrailReasons),
-      JSON.stringify(input.signals ?? {}),
+      JSON.stringify(resolvedSignals),
       input.reason.trim(),
       JSON.stringify(input.factors ?? []),
       JSON.stringify(input.modelVersions ?? {}),
