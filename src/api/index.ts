@@ -1,3 +1,4 @@
+export type { AuthenticatedRoute } from "./auth/authenticate.js";
 export type { ApiAction } from "./auth/permissions.js";
 export { API_ACTIONS, isPermitted, ROLE_PERMISSIONS } from "./auth/permissions.js";
 export { principalOf } from "./auth/principal.js";
@@ -20,4 +21,10 @@ export {
 } from "./errors.js";
 export * from "./keys/index.js";
 export { requireAccount } from "./routes/account-scope.js";
-export { BUILT_IN_ROUTES, buildApiServer, DEFAULT_BODY_LIMIT, DEFAULT_RATE_LIMIT } from "./server.js";
+export {
+  authenticatedRoutes,
+  BUILT_IN_ROUTES,
+  buildApiServer,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_RATE_LIMIT,
+} from "./server.js";

@@ -1,7 +1,7 @@
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { installAuthentication } from "./auth/authenticate.js";
+import { type AuthenticatedRoute, installAuthentication } from "./auth/authenticate.js";
 import type { ApiDeps, RouteModule } from "./deps.js";
 import { installErrorHandlers } from "./error-handler.js";
 import { ApiError } from "./errors.js";
@@ -31,6 +31,13 @@ export const BUILT_IN_ROUTES: readonly RouteModule[] = [
   keyRoutes,
   eventRoutes,
 ];
+
+const routeTables = new WeakMap<FastifyInstance, AuthenticatedRoute[]>();
+
+/** Every authenticated route of a server built here, with the action it requires (HEAD omitted). */
+export function authenticatedRoutes(app: FastifyInstance): readonly AuthenticatedRoute[] {
+  return routeTables.get(app) ?? [];
+}
 
 /**
  * The composition root of the HTTP API. It only wires what it is given (store, event bus, clock,
@@ -62,10 +69,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await registerOpenApi(app);
 
+  const routes: AuthenticatedRoute[] = [];
+  routeTables.set(app, routes);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   healthRoutes(typed, deps);
   await app.register(async (scope) => {
-    installAuthentication(scope, deps.store, deps.clock);
+    installAuthentication(scope, deps.store, deps.clock, (route) => routes.push(route));
     const api = scope.withTypeProvider<ZodTypeProvider>();
     for (const module of [...BUILT_IN_ROUTES, ...(deps.routes ?? [])]) await module(api, deps);
   });

@@ -2,8 +2,14 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Store } from "../../store/index.js";
 import { forbidden, unauthorized } from "../errors.js";
 import { authenticate } from "../keys/repository.js";
-import { isPermitted, leastRoleFor } from "./permissions.js";
+import { type ApiAction, isPermitted, leastRoleFor } from "./permissions.js";
 import "./principal.js";
+
+export interface AuthenticatedRoute {
+  method: string;
+  url: string;
+  action: ApiAction;
+}
 
 function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -23,10 +29,19 @@ function presentedKey(request: FastifyRequest): string | null {
  * is refused at registration (deny by default); a request needs a valid, unrevoked key whose role
  * permits the action. Workspace checks happen in the routes, which only ever query the key's workspace.
  */
-export function installAuthentication(scope: FastifyInstance, store: Store, clock: () => Date): void {
+export function installAuthentication(
+  scope: FastifyInstance,
+  store: Store,
+  clock: () => Date,
+  onRouteAdded: (route: AuthenticatedRoute) => void = () => {},
+): void {
   scope.addHook("onRoute", (route) => {
-    if (!route.config?.action) {
+    const action = route.config?.action;
+    if (!action) {
       throw new Error(`route ${route.method} ${route.url} declares no action: add config: { action } to it`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") onRouteAdded({ method, url: route.url, action });
     }
   });
   scope.addHook("onRequest", async (request) => {
