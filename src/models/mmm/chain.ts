@@ -18,6 +18,11 @@ export interface ChainJob {
   metric?: "diag" | "dense";
   /** Optional starting point (unconstrained); otherwise the prior centre plus uniform(-1, 1) jitter. */
   init?: Float64Array;
+  /**
+   * Optional start from a Gaussian approximation: the chain starts at mode + scale * sd * z (z standard
+   * normal, from the chain's own stream) and warm-up starts from the metric diag(sd^2).
+   */
+  approx?: { mode: Float64Array; sd: Float64Array; scale: number };
   progressEvery?: number;
 }
 
@@ -42,8 +47,15 @@ export function runChain(
 ): ChainResult {
   const model = new MmmModel(job.spec);
   const rng = new MmmRng(job.seed, job.chain + 1);
-  const init = initialPoint(model, rng, job.init);
+  let init: Float64Array;
+  let initInvMetric: Float64Array | undefined;
+  if (job.approx) {
+    const { mode, sd, scale } = job.approx;
+    init = approxStart(model, rng, mode, sd, scale);
+    initInvMetric = Float64Array.from(sd, (s) => Math.min(100, Math.max(1e-8, s * s)));
+  } else init = initialPoint(model, rng, job.init);
   return runNuts(model, init, rng, {
+    initInvMetric,
     tune: job.tune,
     draws: job.draws,
     targetAccept: job.targetAccept,
@@ -52,4 +64,21 @@ export function runChain(
     onProgress,
     progressEvery: job.progressEvery ?? 25,
   });
+}
+
+function approxStart(
+  model: MmmModel,
+  rng: MmmRng,
+  mode: Float64Array,
+  sd: Float64Array,
+  scale: number,
+): Float64Array {
+  const grad = new Float64Array(model.dim);
+  const q = new Float64Array(model.dim);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const s = attempt < 50 ? scale : scale / 10;
+    for (let i = 0; i < model.dim; i++) q[i] = mode[i] + s * sd[i] * rng.normal();
+    if (Number.isFinite(model.logDensity(q, grad))) return q;
+  }
+  return Float64Array.from(mode);
 }

@@ -86,7 +86,7 @@ export function prepareModel(input: MmmInput, options: MmmModelOptions = {}): Mo
     throw new MmmInputError(`holdout must be an integer between 0 and ${n - 8} (periods), got ${holdout}`);
   const nTrain = n - holdout;
   const target = checkSeries(input.target, n, `target "${input.targetName ?? "target"}"`, false);
-  const yScale = maxAbs(target, nTrain);
+  const yScale = options.targetScale ?? maxAbs(target, nTrain);
   if (!(yScale > 0)) throw new MmmInputError("the target is zero in every training period");
   const y = target.map((v) => v / yScale);
 

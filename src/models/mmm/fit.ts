@@ -5,7 +5,7 @@
 import { type ChainJob, initialPoint } from "./chain.js";
 import { prepareModel } from "./data.js";
 import { ebfmi, essBulk, essTail, rhat } from "./diagnostics.js";
-import { findMap, laplaceApproximation } from "./map.js";
+import { cholesky, findMap, laplaceApproximation, negativeHessian } from "./map.js";
 import { MmmModel } from "./model.js";
 import type { ChainResult } from "./nuts.js";
 import { defaultThreads, runChainsInThread, runChainsParallel } from "./parallel.js";
@@ -93,7 +93,7 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
   const draws = options.draws ?? 1000;
   const tune = options.tune ?? 1000;
   const seed = options.seed ?? 20240601;
-  const targetAccept = options.targetAccept ?? 0.9;
+  const targetAccept = options.targetAccept ?? 0.8;
   const maxTreeDepth = options.maxTreeDepth ?? 10;
   const metric = options.metric ?? "diag";
   if (metric !== "diag" && metric !== "dense")
@@ -134,7 +134,20 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
       );
   } else {
     if (method !== "nuts") throw new Error(`method must be "nuts" or "laplace", got "${method}"`);
+    // Start from a Laplace approximation at the mode (over-dispersed x2) with its variances as the first
+    // metric: this skips the costly first warm-up window that a unit metric needs on badly scaled posteriors.
+    let approx: ChainJob["approx"];
+    if ((options.init ?? "map") === "map") {
+      try {
+        const map = findMap(model, [model.center()]);
+        const sd = laplaceSd(model, map.mode);
+        if (sd) approx = { mode: map.mode, sd, scale: 2 };
+      } catch {
+        approx = undefined;
+      }
+    }
     const jobs: ChainJob[] = Array.from({ length: chains }, (_, chain) => ({
+      approx,
       spec,
       chain,
       seed,
@@ -350,4 +363,34 @@ export function plainWarnings(
       `${hits} draws hit the maximum tree depth (${maxTreeDepth}): sampling is inefficient (not invalid). Parameters may be strongly correlated; consider more informative priors.`,
     );
   return out;
+}
+
+/** Marginal standard deviations of the Laplace approximation at x, or null if the curvature is not usable. */
+function laplaceSd(model: MmmModel, x: Float64Array): Float64Array | null {
+  const d = model.dim;
+  const P = negativeHessian(model, x);
+  const L = cholesky(P, d);
+  if (!L) {
+    const sd = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      const h = P[i * d + i];
+      if (!(h > 0)) return null;
+      sd[i] = 1 / Math.sqrt(h);
+    }
+    return sd;
+  }
+  const sd = new Float64Array(d);
+  const u = new Float64Array(d);
+  for (let c = 0; c < d; c++) {
+    u.fill(0);
+    for (let i = c; i < d; i++) {
+      let s = i === c ? 1 : 0;
+      for (let j = c; j < i; j++) s -= L[i * d + j] * u[j];
+      u[i] = s / L[i * d + i];
+    }
+    let ss = 0;
+    for (let i = c; i < d; i++) ss += u[i] * u[i];
+    sd[c] = Math.sqrt(ss);
+  }
+  return sd;
 }

@@ -54,6 +54,8 @@ export class MmmModel implements LogDensity {
   /** Linear columns stored sparsely (indices and values of non-zeros), or null when dense. */
   private readonly sparseIdx: (Int32Array | null)[];
   private readonly sparseVal: (Float64Array | null)[];
+  /** Linear columns equal to 1 in every training period (the intercept). */
+  private readonly onesCol: Uint8Array;
   // workspace
   private readonly v: Float64Array;
   private readonly dv: Float64Array;
@@ -105,10 +107,16 @@ export class MmmModel implements LogDensity {
     });
     this.sparseIdx = [];
     this.sparseVal = [];
+    this.onesCol = new Uint8Array(this.nLin);
     for (let j = 0; j < this.nLin; j++) {
       const col = spec.linX.subarray(j * spec.n, j * spec.n + spec.nTrain);
       let nnz = 0;
-      for (let t = 0; t < col.length; t++) if (col[t] !== 0) nnz++;
+      let ones = true;
+      for (let t = 0; t < col.length; t++) {
+        if (col[t] !== 0) nnz++;
+        if (col[t] !== 1) ones = false;
+      }
+      this.onesCol[j] = ones ? 1 : 0;
       if (nnz <= col.length / 4) {
         const idx = new Int32Array(nnz);
         const val = new Float64Array(nnz);
@@ -258,8 +266,11 @@ export class MmmModel implements LogDensity {
     const mu = this.mu;
     const linX = this.spec.linX;
     const v = this.v;
-    for (let t = 0; t < nT; t++) mu[t] = 0;
+    let constant = 0;
+    for (let j = 0; j < this.nLin; j++) if (this.onesCol[j]) constant += v[j];
+    for (let t = 0; t < nT; t++) mu[t] = constant;
     for (let j = 0; j < this.nLin; j++) {
+      if (this.onesCol[j]) continue;
       const b = v[j];
       const idx = this.sparseIdx[j];
       if (idx) {
@@ -278,7 +289,13 @@ export class MmmModel implements LogDensity {
     const gmu = this.gmu;
     const linX = this.spec.linX;
     const gv = this.gv;
+    let sumG = 0;
+    for (let t = 0; t < nT; t++) sumG += gmu[t];
     for (let j = 0; j < this.nLin; j++) {
+      if (this.onesCol[j]) {
+        gv[j] += sumG;
+        continue;
+      }
       let g = 0;
       const idx = this.sparseIdx[j];
       if (idx) {

@@ -48,6 +48,7 @@ export function simulateFromModel(
   options: MmmModelOptions = {},
   fixed: Record<string, number> = {},
   yScale = 1000,
+  rescaleTruth = true,
 ): SimulatedData {
   const rng = new MmmRng(seed, 77);
   const dates = weeklyDates(n);
@@ -98,7 +99,7 @@ export function simulateFromModel(
   // The model rescales y by its max; express the truth on that scale so it is comparable with fits.
   let ymax = 0;
   for (const v of y) ymax = Math.max(ymax, Math.abs(v));
-  const k = yScale / ymax;
+  const k = rescaleTruth ? yScale / ymax : 1;
   const truthOnFitScale = Float64Array.from(truth);
   model.params.forEach((p, i) => {
     if (i < model.nLin || p.name === "sigma" || p.name.startsWith("saturation.beta"))

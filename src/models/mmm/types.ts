@@ -70,6 +70,11 @@ export interface MmmModelOptions {
   holdout?: number;
   liftTests?: LiftTest[];
   priors?: MmmPriorOverrides;
+  /**
+   * Divide the target by this number instead of its maximum absolute value. Only for simulation
+   * studies (e.g. simulation-based calibration), where the scale must not depend on the data.
+   */
+  targetScale?: number;
 }
 
 export interface MmmSamplerOptions {
@@ -79,7 +84,7 @@ export interface MmmSamplerOptions {
   draws?: number;
   tune?: number;
   seed?: number;
-  /** Dual-averaging target acceptance. Default 0.9. */
+  /** Dual-averaging target acceptance (Stan's and PyMC's default 0.8); raise it (0.9-0.95) if there are divergences. */
   targetAccept?: number;
   maxTreeDepth?: number;
   /**
@@ -87,6 +92,13 @@ export interface MmmSamplerOptions {
    * (full covariance, as Stan's dense_e; better when parameters are strongly correlated). Default "diag".
    */
   metric?: "diag" | "dense";
+  /**
+   * Chain starting points: "map" (default) finds the posterior mode by L-BFGS and starts each chain at an
+   * independent draw from twice-widened Laplace approximation, with its variances as the initial metric;
+   * "prior" starts at the prior centre plus uniform(-1, 1) jitter on the unconstrained scale with a unit
+   * metric, as Stan does.
+   */
+  init?: "map" | "prior";
   /** Worker threads; 0 runs chains in this thread. Default min(chains, available cores). */
   threads?: number;
   /** Called every few iterations per chain (for progress bars). */
