@@ -251,7 +251,7 @@ function delayed(policyName: BaselineName, seed: number): number {
   // For ours: per arm, cohorts by hour of click, and observed conversion delays for the EM fit.
   const trials = Array.from({ length: K }, () => new Float64Array(hours));
   const convs = Array.from({ length: K }, () => new Float64Array(hours));
-  const clickLog: { hour: number; delay?: number }[] = [];
+  const clickLog: { hour: number; delay: number }[] = [];
   let delayRate = 1 / 24;
   let regret = 0;
   for (let h = 0; h < hours; h++) {
@@ -261,12 +261,22 @@ function delayed(policyName: BaselineName, seed: number): number {
     }
     if (!base) {
       if (h % 24 === 0 && h > 0) {
-        const fit = fitExponentialDelay(
-          clickLog.map((c) => ({
-            elapsed: h - c.hour,
-            ...(c.delay !== undefined && c.delay <= h - c.hour ? { delay: c.delay } : {}),
-          })),
-        );
+        // EM fit on every click so far: converted clicks with their delay if it has been seen,
+        // the rest aggregated per hour cohort.
+        const obs: { elapsed: number; delay?: number; count?: number }[] = [];
+        const seen = new Float64Array(h);
+        for (const c of clickLog) {
+          if (c.delay <= h - c.hour) {
+            obs.push({ elapsed: h - c.hour, delay: c.delay });
+            seen[c.hour]!++;
+          }
+        }
+        for (let c = 0; c < h; c++) {
+          let clicks = 0;
+          for (let k = 0; k < K; k++) clicks += trials[k]![c]!;
+          if (clicks - seen[c]! > 0) obs.push({ elapsed: h - c, count: clicks - seen[c]! });
+        }
+        const fit = fitExponentialDelay(obs);
         if (Number.isFinite(fit.delayRate) && fit.delayRate > 0) delayRate = fit.delayRate;
       }
       for (let k = 0; k < K; k++) {
@@ -288,10 +298,7 @@ function delayed(policyName: BaselineName, seed: number): number {
         const d = exponential(env, 1 / 24);
         const arrive = h + Math.ceil(d);
         if (arrive < pending.length) pending[arrive]!.push({ hour: h, arm: a });
-        if (!base && clickLog.length < 200_000) clickLog.push({ hour: h, delay: d });
-      } else if (!base && clickLog.length < 200_000 && i % 10 === 0) {
-        // subsample non-converting clicks for the EM fit (weights cancel in the delay estimate)
-        clickLog.push({ hour: h });
+        if (!base) clickLog.push({ hour: h, delay: d });
       }
     }
   }

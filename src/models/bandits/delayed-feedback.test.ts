@@ -40,6 +40,21 @@ describe("delayed-feedback correction (Chapelle 2014)", () => {
     expect(1 / m.delayRate).toBeLessThan(27);
   });
 
+  it("accepts aggregated clicks (count) with the same result as individual ones", () => {
+    const single = fitExponentialDelay([
+      { elapsed: 10, delay: 2 },
+      { elapsed: 50 },
+      { elapsed: 50 },
+      { elapsed: 50 },
+    ]);
+    const grouped = fitExponentialDelay([
+      { elapsed: 10, delay: 2 },
+      { elapsed: 50, count: 3 },
+    ]);
+    expect(grouped.conversionRate).toBeCloseTo(single.conversionRate, 12);
+    expect(grouped.delayRate).toBeCloseTo(single.delayRate, 12);
+  });
+
   it("on lagged data the corrected rate is unbiased where the naive one is not", () => {
     // A young arm: 3 days of clicks, conversions arrive after 24 h on average.
     const p = 0.04;

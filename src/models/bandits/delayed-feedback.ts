@@ -20,6 +20,8 @@ export interface ClickObservation {
   readonly elapsed: number;
   /** Delay until conversion, if it has converted (≤ elapsed). */
   readonly delay?: number;
+  /** Number of identical clicks this observation stands for (default 1), e.g. a cohort's non-converters. */
+  readonly count?: number;
 }
 
 export interface DelayModel {
@@ -37,17 +39,21 @@ export function fitExponentialDelay(
   if (clicks.length === 0) throw new Error("fitExponentialDelay needs at least one click");
   let converted = 0;
   let sumDelay = 0;
+  let n = 0;
   for (const c of clicks) {
+    const count = c.count ?? 1;
     if (!(c.elapsed >= 0)) throw new Error(`click elapsed time must be >= 0, got ${c.elapsed}`);
+    if (!(count >= 0)) throw new Error(`click count must be >= 0, got ${count}`);
+    n += count;
     if (c.delay !== undefined) {
-      if (!(c.delay >= 0 && c.delay <= c.elapsed))
+      if (!(c.delay >= 0 && c.delay <= c.elapsed)) {
         throw new Error(`delay must be in [0, elapsed], got ${c.delay} > ${c.elapsed}`);
-      converted++;
-      sumDelay += c.delay;
+      }
+      converted += count;
+      sumDelay += count * c.delay;
     }
   }
   if (converted === 0) return { conversionRate: 0, delayRate: Number.NaN, iterations: 0 };
-  const n = clicks.length;
   let p = converted / n;
   let lambda = converted / Math.max(sumDelay, 1e-12);
   let it = 0;
@@ -56,10 +62,11 @@ export function fitExponentialDelay(
     let sumWe = 0;
     for (const c of clicks) {
       if (c.delay !== undefined) continue;
+      const count = c.count ?? 1;
       const s = p * Math.exp(-lambda * c.elapsed);
       const w = s / (1 - p + s);
-      sumW += w;
-      sumWe += w * c.elapsed;
+      sumW += count * w;
+      sumWe += count * w * c.elapsed;
     }
     const pNew = (converted + sumW) / n;
     const lambdaNew = converted / (sumDelay + sumWe);
