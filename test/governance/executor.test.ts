@@ -157,6 +157,29 @@ describe.each(testEngines())("executor on %s", (engine) => {
     expect(fake.applyCalls).toBe(1);
   });
 
+  it("expires an approval that waited too long, unless its apply already reached the platform", async () => {
+    const { accountId, fake } = await account([
+      { id: "c1", budget: 10_000 },
+      { id: "c2", budget: 10_000 },
+    ]);
+    fake.honourIdempotencyKeys = false;
+    const a = await approvedIncrease(accountId, "c1", 10_500);
+    await expect(
+      executor({
+        afterPlatformCall: () => {
+          throw new Error("killed");
+        },
+      }).runOnce(accountId),
+    ).rejects.toThrow("killed");
+    const b = await approvedIncrease(accountId, "c2", 10_500);
+    clock.advance(25 * 3_600_000);
+    expect(await executor().drain(accountId)).toEqual([
+      expect.objectContaining({ proposalId: a.id, result: "reconciled" }),
+      expect.objectContaining({ proposalId: b.id, result: "expired" }),
+    ]);
+    expect(fake.mutations.map((m) => m.change.entityExternalId)).toEqual(["c1"]);
+  });
+
   it("reconciles a lost answer before retrying, even on a platform that ignores idempotency keys", async () => {
     const { accountId, fake } = await account([{ id: "c1", budget: 10_000 }]);
     fake.honourIdempotencyKeys = false;

@@ -214,7 +214,9 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
       /expired at .* can no longer be approved/,
     );
     const expired = await gov.proposals.expireDue();
-    expect(expired.map((e) => e.id)).toEqual(expect.arrayContaining([own.id, late.id, p.id]));
+    expect(expired.map((e) => e.id)).toEqual(expect.arrayContaining([own.id, late.id]));
+    // approved in a live account: left to the executor, which looks at the platform first
+    expect(expired.map((e) => e.id)).not.toContain(p.id);
     await refused(
       () => gov.proposals.approve(people.approver2, own.id),
       "conflict",

@@ -116,12 +116,16 @@ export function batchApprove(
   });
 }
 
-/** Marks proposed and approved-but-unapplied proposals whose window has passed as expired (run every cycle). */
+/** Marks proposals whose review window has passed as expired (run every cycle). */
 export async function expireDue(deps: GovernanceDeps): Promise<Proposal[]> {
   const now = deps.clock();
   return deps.store.transaction(async (s) => {
     const rows = await s.query<Record<string, unknown>>(
-      `SELECT * FROM proposals WHERE status IN ('proposed', 'approved') AND expires_at <= $1 ORDER BY id FOR UPDATE SKIP LOCKED`,
+      // approved proposals of canary/live accounts are expired by the executor, after it has checked the
+      // platform: a killed apply may have reached it, and must be recorded as applied, not expired
+      `SELECT p.* FROM proposals p LEFT JOIN account_configs c ON c.account_id = p.account_id
+        WHERE p.expires_at <= $1 AND (p.status = 'proposed' OR (p.status = 'approved' AND COALESCE(c.config->>'mode', 'shadow') = 'shadow'))
+        ORDER BY p.id FOR UPDATE OF p SKIP LOCKED`,
       [now],
     );
     const out: Proposal[] = [];

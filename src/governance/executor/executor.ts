@@ -115,10 +115,6 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
       result,
       detail,
     });
-    if (p.expiresAt.getTime() <= now.getTime()) {
-      await finish(s, p, "expired", `approved but not applied before ${p.expiresAt.toISOString()}`);
-      return out("expired", "approval window ended");
-    }
     const [approval] = await s.query<{ content_hash: string }>(
       `SELECT content_hash FROM approvals WHERE proposal_id = $1 AND revision = $2 AND decision = 'approved'`,
       [p.id, p.revision],
@@ -186,6 +182,11 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
         deps.clock(),
       );
       return out("reconciled", "the platform already shows the approved value");
+    }
+    // expiry is checked only now: an expired proposal whose apply did reach the platform is recorded above
+    if (p.expiresAt.getTime() <= now.getTime()) {
+      await finish(s, p, "expired", `approved but not applied before ${p.expiresAt.toISOString()}`);
+      return out("expired", "approval window ended");
     }
     if (current !== fieldOf(p.kind, p.before)) {
       await finish(
