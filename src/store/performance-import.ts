@@ -131,7 +131,10 @@ export async function importPerformance(
       impressions bigint NOT NULL, clicks bigint NOT NULL, cost_minor bigint NOT NULL,
       conversions double precision NOT NULL, revenue_minor bigint NOT NULL, currency char(3) NOT NULL
     ) ON COMMIT DROP`);
+    // Sorting and hashing a million staged rows needs more than the default 4 MB of work memory.
+    await s.query("SET LOCAL work_mem = '256MB'");
     await s.copyCsv("import_stage", STAGE_COLUMNS, csvChunks(events, options, counters));
+    await s.query("ANALYZE import_stage");
     await rejectDuplicateKeys(s, options, counters);
     const accounts = await upsertAccounts(s, workspaceId, options);
     await upsertEntities(s, workspaceId);
@@ -188,6 +191,11 @@ async function rejectDuplicateKeys(
   options: ImportPerformanceOptions,
   counters: { rejected: number },
 ): Promise<void> {
+  // A hash aggregate answers "any duplicates?" cheaply; the line numbers are looked up only when there are.
+  const any = await s.query(
+    `SELECT 1 FROM import_stage GROUP BY platform, account_ext, date, campaign_id, adgroup_id, ad_id HAVING count(*) > 1 LIMIT 1`,
+  );
+  if (any.length === 0) return;
   const duplicates = await s.query<{
     line: number;
     first_line: number;
