@@ -10,7 +10,7 @@
  * under the Monte-Carlo standard error of 1,000 draws; they are given P(best) = 0 and not sampled.
  * Heavy-tailed posteriors (NIG with a < 3, whose mean is Student-t) are never screened out.
  */
-import { marsagliaTsang } from "../random/gamma.js";
+import { type ChengConstants, chengBB, chengConstants, marsagliaTsang } from "../random/gamma.js";
 import type { Rng } from "../random/rng.js";
 import { type Posterior, posteriorMean, posteriorSd, samplePosterior } from "./posteriors.js";
 
@@ -30,6 +30,7 @@ export interface ProbabilityBestResult {
 const KIND_BETA = 0;
 const KIND_GAMMA = 1;
 const KIND_OTHER = 2;
+const KIND_BETA_GAMMAS = 3;
 
 export function probabilityBest(
   posteriors: readonly Posterior[],
@@ -68,14 +69,16 @@ export function probabilityBest(
     return { probabilities, contenders: 1, draws };
   }
 
-  // Struct-of-arrays for a monomorphic hot loop, with the Marsaglia–Tsang constants precomputed:
-  // Gamma(shape ≥ 1)/rate and Beta(a ≥ 1, b ≥ 1) arms take the fast path, the rest the generic one.
+  // Struct-of-arrays for a monomorphic hot loop with precomputed constants: Gamma(shape ≥ 1)/rate by
+  // Marsaglia–Tsang, Beta(a > 1, b > 1) by Cheng's BB, Beta with a or b = 1 by two gammas; the rest
+  // take the generic path.
   const kind = new Uint8Array(m);
   const d1 = new Float64Array(m);
   const c1 = new Float64Array(m);
   const d2 = new Float64Array(m);
   const c2 = new Float64Array(m);
   const scale = new Float64Array(m);
+  const cheng: (ChengConstants | null)[] = new Array(m).fill(null);
   for (let j = 0; j < m; j++) {
     const p = posteriors[idx[j]!]!;
     kind[j] = KIND_OTHER;
@@ -84,8 +87,11 @@ export function probabilityBest(
       d1[j] = p.shape - 1 / 3;
       c1[j] = 1 / Math.sqrt(9 * d1[j]!);
       scale[j] = 1 / p.rate;
-    } else if (p.kind === "beta" && p.alpha >= 1 && p.beta >= 1) {
+    } else if (p.kind === "beta" && p.alpha > 1 && p.beta > 1) {
       kind[j] = KIND_BETA;
+      cheng[j] = chengConstants(p.alpha, p.beta);
+    } else if (p.kind === "beta" && p.alpha >= 1 && p.beta >= 1) {
+      kind[j] = KIND_BETA_GAMMAS;
       d1[j] = p.alpha - 1 / 3;
       c1[j] = 1 / Math.sqrt(9 * d1[j]!);
       d2[j] = p.beta - 1 / 3;
@@ -101,7 +107,8 @@ export function probabilityBest(
       const k = kind[j]!;
       let v: number;
       if (k === KIND_GAMMA) v = marsagliaTsang(rng, d1[j]!, c1[j]!) * scale[j]!;
-      else if (k === KIND_BETA) {
+      else if (k === KIND_BETA) v = chengBB(rng, cheng[j]!);
+      else if (k === KIND_BETA_GAMMAS) {
         const x = marsagliaTsang(rng, d1[j]!, c1[j]!);
         v = x / (x + marsagliaTsang(rng, d2[j]!, c2[j]!));
       } else v = samplePosterior(posteriors[idx[j]!]!, rng);

@@ -85,6 +85,8 @@ describe("samplers match their exact moments", () => {
   for (const [a, b] of [
     [1, 1],
     [2, 5],
+    [5, 2],
+    [1.5, 1.01],
     [0.5, 0.5],
     [0.05, 3],
     [300, 9700],

