@@ -6,6 +6,7 @@ import type { Store } from "../../store/index.js";
 import { upsertConnectorEntities, upsertPerformanceFacts } from "../../store/synced-data.js";
 import type { EventBus } from "../event-bus.js";
 import { loadArmSnapshots } from "./arm-snapshots.js";
+import { balanceBudgetSteps } from "./balance-changes.js";
 import { latestChannelBudgets } from "./mmm-split.js";
 import { planAccount } from "./plan-account.js";
 import { recordCycle } from "./record-cycle.js";
@@ -77,12 +78,26 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
     });
 
     const config = accountConfigSchema.parse(account.config);
-    const arms = await loadArmSnapshots(deps.store, {
+    const snapshots = await loadArmSnapshots(deps.store, {
       accountId,
       currency: account.currency,
       asOf: now.date,
       hourOfDay: now.hour,
       level: account.armLevel,
+    });
+    // An arm cannot usefully get more than the guardrails' multiple of what it actually spends per day
+    // (it would not deliver it); planning with that capacity sends the rest to arms that can use it.
+    const arms = snapshots.map((a) => {
+      const avg = averageDailySpend(a);
+      return avg === null
+        ? a
+        : {
+            ...a,
+            maxMinor: Math.max(
+              a.currentBudgetMinor,
+              Math.round(avg * config.guardrails.historicalSpendCapMultiple),
+            ),
+          };
     });
     const channelBudgets = await latestChannelBudgets(deps.store, accountId, account.dailyBudgetMinor);
     const rng = createRng(cycleSeed(account.seed, cycleNo));
@@ -99,19 +114,27 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
     );
 
     const decisionsById = new Map(plan.decisions.map((d) => [d.armId, d]));
-    const changes = plan.targets
+    const armsById = new Map(arms.map((a) => [a.id, a]));
+    const steps = balanceBudgetSteps(
+      plan.targets.map((t) => ({
+        armId: t.armId,
+        currentMinor: t.currentBudgetMinor,
+        targetMinor: t.targetBudgetMinor,
+      })),
+      config.guardrails.maxChangePerProposal,
+      Math.round(account.dailyBudgetMinor * 0.005),
+    );
+    const changes = steps
       .filter(
-        (t) =>
-          Math.abs(t.targetBudgetMinor - t.currentBudgetMinor) >
-          Math.max(1, t.currentBudgetMinor * MIN_RELATIVE_CHANGE),
+        (t) => Math.abs(t.targetMinor - t.currentMinor) > Math.max(1, t.currentMinor * MIN_RELATIVE_CHANGE),
       )
       .map((t) => {
         const d = decisionsById.get(t.armId);
-        const arm = arms.find((a) => a.id === t.armId);
+        const arm = armsById.get(t.armId);
         return {
           armId: t.armId,
-          currentMinor: t.currentBudgetMinor,
-          targetMinor: t.targetBudgetMinor,
+          currentMinor: t.currentMinor,
+          targetMinor: t.targetMinor,
           reason: d ? `${d.action}: ${d.reason}` : "reallocation",
           factors: (d?.factors ?? []).map((f) => ({ ...f })),
           averageDailySpendMinor:
@@ -163,6 +186,12 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
     deps.bus.publish({ type: "cycle.failed", workspaceId, accountId, data: { cycleNo, error: message } });
     throw error;
   }
+}
+
+/** Average daily spend over the arm's window (undiscounted approximation), or null before a full day. */
+function averageDailySpend(arm: { ageHours: number; spendMinor: number }): number | null {
+  if (arm.ageHours < 24) return null;
+  return Math.round(arm.spendMinor / Math.min(28, Math.max(1, Math.floor(arm.ageHours / 24))));
 }
 
 /** Distinct, reproducible seeds per cycle (SplitMix-style mixing of seed and cycle number). */

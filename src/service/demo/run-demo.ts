@@ -1,0 +1,116 @@
+import pino from "pino";
+import { createGovernance } from "../../governance/index.js";
+import { createRng } from "../../models/random/index.js";
+import type { Store } from "../../store/index.js";
+import { runCycle } from "../cycle/run-cycle.js";
+import { createEventBus, type EventBus } from "../event-bus.js";
+import { governanceGateway } from "../governance-gateway.js";
+import { SandboxRuntime } from "../sandbox-runtime.js";
+import { DEMO_WORKSPACE, demoAccountId, ensureDemoAccount } from "./demo-setup.js";
+import { type DemoDaySummary, summariseDay } from "./demo-summary.js";
+import { OracleTracker } from "./oracle-tracker.js";
+
+export interface DemoOptions {
+  scenario: string;
+  seed: number;
+  /** Simulated days per real second. */
+  speed: number;
+  hoursPerCycle: number;
+  users?: number;
+  /** Stop after this many simulated days (tests); default: run until stopped. */
+  days?: number;
+  /** Compare with the lab oracle (costs ~1 s at start). */
+  oracle?: boolean;
+}
+
+export interface DemoHandle {
+  accountId: string;
+  workspaceId: string;
+  bus: EventBus;
+  currency: string;
+  /** Resolves when the demo stops (after `stop()` or `days`). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The live demo: one sandbox account of the chosen scenario, optimised cycle after cycle on a
+ * simulated clock, every change a proposal through the guardrails, auto-approved inside them. State
+ * lives in the store, so running it again resumes the same world where it stopped.
+ */
+export async function startDemo(
+  store: Store,
+  options: DemoOptions,
+  onDay: (summary: DemoDaySummary) => void,
+  bus: EventBus = createEventBus(),
+): Promise<DemoHandle> {
+  const accountId = demoAccountId(options.scenario);
+  const runtime = await SandboxRuntime.open(store, accountId, {
+    scenario: options.scenario,
+    seed: options.seed,
+    users: options.users,
+    hoursPerCycle: options.hoursPerCycle,
+  });
+  const clock = () => runtime.now().instant;
+  const governance = createGovernance({ store, clock, rng: createRng(options.seed) });
+  await ensureDemoAccount(store, governance, runtime, {
+    accountId,
+    scenario: options.scenario,
+    seed: options.seed,
+    intervalSeconds: options.hoursPerCycle * 3600,
+  });
+  // Simulated time: the executor's jitter between mutations passes on the simulated clock, not the wall.
+  const executor = governance.executor({
+    connectorFor: async () => runtime.connector,
+    sleep: async () => {},
+    workerId: "demo",
+  });
+  const deps = {
+    store,
+    bus,
+    log: pino({ level: process.env.LOG_LEVEL ?? "warn" }),
+    runtimeFor: async () => runtime,
+    gateway: governanceGateway(governance, executor, () => DEMO_WORKSPACE),
+  };
+  const tracker = options.oracle === false ? null : new OracleTracker(() => runtime.world, options.seed);
+  const periodMs = 1000 / (options.speed * (24 / options.hoursPerCycle));
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const loop = async () => {
+    let lastDay = runtime.world.world.day;
+    const startDay = lastDay;
+    while (!stopping) {
+      const started = Date.now();
+      const before = runtime.now();
+      await runCycle(deps, accountId).catch(() => {
+        // Already recorded as a failed cycle with backoff; the demo keeps going.
+      });
+      const day = runtime.world.world.day;
+      if (day !== lastDay) {
+        tracker?.catchUp();
+        onDay(await summariseDay(store, accountId, before.date, lastDay, tracker?.percentOfOracle() ?? null));
+        lastDay = day;
+        if (options.days !== undefined && day - startDay >= options.days) break;
+      }
+      const wait = periodMs - (Date.now() - started);
+      if (wait > 0 && !stopping)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, wait);
+        });
+    }
+  };
+  const done = loop();
+  return {
+    accountId,
+    workspaceId: DEMO_WORKSPACE,
+    bus,
+    currency: runtime.world.scenario.currency,
+    done,
+    async stop() {
+      stopping = true;
+      wake?.();
+      await done;
+    },
+  };
+}

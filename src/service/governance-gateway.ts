@@ -1,0 +1,53 @@
+import { type Executor, type Governance, systemActor } from "../governance/index.js";
+import type { BudgetProposalBatch, ChangeGateway, ProposedChange } from "./cycle/runtime.js";
+
+/**
+ * The cycle's changes go through governance: each target budget becomes a proposal (guardrails clip
+ * or reject it, the account's mode and policy decide whether it needs a person), then the executor
+ * applies whatever is approved. The optimizer acts as the system user, which can propose but never
+ * approve.
+ */
+export function governanceGateway(
+  governance: Governance,
+  executor: Executor,
+  workspaceOf: (accountId: string) => string,
+): ChangeGateway {
+  return {
+    async proposeBudgets(batch: BudgetProposalBatch): Promise<ProposedChange[]> {
+      const actor = systemActor(workspaceOf(batch.accountId));
+      const out: ProposedChange[] = [];
+      // Cuts first: they free room under the account's total before the raises are checked against it.
+      const ordered = [...batch.changes].sort(
+        (a, b) => a.targetMinor - a.currentMinor - (b.targetMinor - b.currentMinor),
+      );
+      for (const change of ordered) {
+        const p = await governance.proposals.create(actor, {
+          accountId: batch.accountId,
+          entity: { level: batch.level, id: change.armId },
+          change: { kind: "daily_budget", dailyBudgetMinor: change.targetMinor },
+          reason: change.reason,
+          factors: change.factors,
+          cycleId: batch.cycleId,
+          modelVersions: { planner: "thompson-v1" },
+          signals: { averageDailySpendMinor: change.averageDailySpendMinor },
+        });
+        const after = p.after as { dailyBudgetMinor?: number };
+        out.push({
+          armId: change.armId,
+          proposalId: p.id,
+          status: p.status,
+          afterMinor: after.dailyBudgetMinor ?? null,
+          clipped: p.guardrailReasons.length > 0,
+        });
+      }
+      return out;
+    },
+    async applyApproved(accountId: string) {
+      const outcomes = await executor.drain(accountId);
+      return {
+        applied: outcomes.filter((o) => o.result === "applied").length,
+        failed: outcomes.filter((o) => o.result === "failed").length,
+      };
+    },
+  };
+}
