@@ -81,8 +81,8 @@ export function chengConstants(a: number, b: number): ChengConstants {
   return { a: lo, b: hi, alpha, beta, gamma: lo + 1 / beta, swapped: a !== lo };
 }
 
-const LN4 = 1.3862943611198906;
-const ONE_PLUS_LN5 = 2.6094379124341003;
+const LN4 = Math.log(4);
+const ONE_PLUS_LN5 = 1 + Math.log(5);
 
 /** Cheng's BB with precomputed constants (a, b > 1). */
 export function chengBB(rng: Rng, k: ChengConstants): number {
