@@ -11,7 +11,7 @@ import { directMethod, doublyRobust, ipw, relativeError, snipw } from "../src/mo
 import { type BaselineName, createPolicy, ThompsonPolicy } from "../src/models/bandits/policies.js";
 import { gammaPosterior, updateGamma } from "../src/models/bandits/posteriors.js";
 import { probabilityBest } from "../src/models/bandits/probability-best.js";
-import { beta, gammaRate } from "../src/models/random/gamma.js";
+import { beta, chengBB, chengConstants, marsagliaTsang } from "../src/models/random/gamma.js";
 import { logNormal } from "../src/models/random/normal.js";
 import { poisson } from "../src/models/random/poisson.js";
 import { createRng, exponential, type Rng, uniformInt } from "../src/models/random/rng.js";
@@ -37,10 +37,18 @@ function drawsPerSecond(label: string, draw: (rng: Rng, i: number) => number) {
   if (Number.isNaN(sink)) throw new Error("unreachable");
   print(label, best, "draws/s", 0);
 }
-// Gamma-Poisson ROAS posteriors (what the planner samples), with varied shapes.
+// Posterior draws as the probability-of-best loop makes them: constants precomputed per arm.
+// Gamma-Poisson ROAS posteriors (what the planner samples) and Beta CTR/CVR posteriors, 1,024 arms.
 const shapes = Float64Array.from({ length: 1024 }, (_, i) => 5 + (i % 200));
-drawsPerSecond("posterior-draws-per-second", (rng, i) => gammaRate(rng, shapes[i & 1023]!, 2500));
-drawsPerSecond("beta-posterior-draws-per-second", (rng, i) => beta(rng, shapes[i & 1023]!, 5000));
+const mtD = Float64Array.from(shapes, (a) => a - 1 / 3);
+const mtC = Float64Array.from(mtD, (d) => 1 / Math.sqrt(9 * d));
+const cheng = Array.from(shapes, (a) => chengConstants(a, 5000));
+drawsPerSecond(
+  "posterior-draws-per-second",
+  (rng, i) => marsagliaTsang(rng, mtD[i & 1023]!, mtC[i & 1023]!) / 2500,
+);
+drawsPerSecond("beta-posterior-draws-per-second", (rng, i) => chengBB(rng, cheng[i & 1023]!));
+drawsPerSecond("beta-draws-per-second-unprepared", (rng, i) => beta(rng, shapes[i & 1023]!, 5000));
 
 // ---------------------------------------------------------------- allocation latency
 function allocationArms(n: number, seed: number) {
