@@ -5,6 +5,7 @@ import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
+import { registerLab } from "./commands/lab.js";
 import { registerReport } from "./commands/report.js";
 import { UsageError } from "./errors.js";
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAccounts(program);
   registerConfig(program);
   registerDb(program);
+  registerLab(program);
   registerDemo(program);
   return program;
 }

@@ -13,7 +13,7 @@ export interface LabPolicy {
   decide(world: World, day: number): Float64Array | null;
 }
 
-export const BUILTIN_POLICIES = ["scenario", "uniform", "greedy", "oracle"] as const;
+export const BUILTIN_POLICIES = ["scenario", "uniform", "greedy", "thompson", "oracle"] as const;
 export type BuiltinPolicyName = (typeof BUILTIN_POLICIES)[number];
 
 export function totalBudgetMilli(cw: CompiledWorld): number {

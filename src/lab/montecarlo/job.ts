@@ -2,6 +2,7 @@ import { fixedPolicy, greedyPolicy, type LabPolicy, scenarioPolicy, uniformPolic
 import { deriveSeed } from "../rng.js";
 import { runWorld, type WorldResult } from "../run-world.js";
 import type { Scenario } from "../scenario/schema.js";
+import { thompsonPolicy } from "../thompson-policy.js";
 import { type CompiledWorld, compileScenario } from "../world/compile.js";
 
 /** Everything one world needs; plain data so it can be posted to a worker thread. */
@@ -24,7 +25,12 @@ export interface WorldJobResult {
   oracle: WorldResult | null;
 }
 
-export function policyByName(name: string, cw: CompiledWorld, oracleBudgets: number[] | null): LabPolicy {
+export function policyByName(
+  name: string,
+  cw: CompiledWorld,
+  oracleBudgets: number[] | null,
+  seed = 1,
+): LabPolicy {
   switch (name) {
     case "scenario":
       return scenarioPolicy;
@@ -32,11 +38,13 @@ export function policyByName(name: string, cw: CompiledWorld, oracleBudgets: num
       return uniformPolicy(cw);
     case "greedy":
       return greedyPolicy(cw);
+    case "thompson":
+      return thompsonPolicy(cw, seed);
     case "oracle":
       if (!oracleBudgets) throw new Error("policy oracle needs the oracle allocation");
       return fixedPolicy("oracle", Float64Array.from(oracleBudgets));
     default:
-      throw new Error(`unknown policy "${name}"; allowed: scenario, uniform, greedy, oracle`);
+      throw new Error(`unknown policy "${name}"; allowed: scenario, uniform, greedy, thompson, oracle`);
   }
 }
 
@@ -55,7 +63,7 @@ export function runWorldJob(job: WorldJob): WorldJobResult {
     byUsers.set(key, cw);
   }
   const seed = deriveSeed(job.seed, job.index);
-  const result = runWorld(cw, seed, job.days, policyByName(job.policy, cw, job.oracleBudgets));
+  const result = runWorld(cw, seed, job.days, policyByName(job.policy, cw, job.oracleBudgets, seed));
   const oracle = job.oracleBudgets
     ? runWorld(cw, seed, job.days, fixedPolicy("oracle", Float64Array.from(job.oracleBudgets)))
     : null;
