@@ -1,0 +1,180 @@
+import { median, robustZ } from "./robust.js";
+import { accountLink, type CheckOutcome, type Finding, outcome } from "./types.js";
+
+export interface DayTotals {
+  date: string;
+  impressions: number;
+  clicks: number;
+  costMinor: number;
+  conversions: number;
+  revenueMinor: number;
+}
+
+export interface EntityWindowTotals extends Omit<DayTotals, "date"> {
+  entityId: string;
+}
+
+export interface DataQualityInput {
+  accountId: string;
+  accountName: string;
+  now: Date;
+  today: string;
+  /** Complete days in the window that should have data (since the account's first data). */
+  expectedDates: string[];
+  presentDates: string[];
+  /** Rows reported for today, and the share of a normal day that should be reported by now. */
+  todayRows: number;
+  todayExpectedShare: number;
+  /** Each entity's totals over the window (consistency), including any raw negative values. */
+  entities: EntityWindowTotals[];
+  /** Per arm, complete days oldest first; the last day is tested against the ones before it. */
+  arms: { armId: string; days: DayTotals[] }[];
+}
+
+export const DATA_QUALITY_DEFAULTS = {
+  todayExpectedShare: 0.1,
+  minBaselineDays: 7,
+  zThreshold: 6,
+  minRelativeChange: 0.5,
+  minImpressions: 2000,
+  minConversions: 15,
+  minSpendMinor: 1000,
+};
+
+type MetricName = "spend" | "CTR" | "CPA" | "ROAS";
+
+/**
+ * Data quality: completeness (missing days), timeliness (nothing yet for today although a normal day
+ * would show data by now), consistency (clicks > impressions, conversions > clicks, negative values)
+ * and robust anomalies (median/MAD z-score of the last day against the days before) on spend, CTR,
+ * CPA and ROAS per arm, each only above a volume floor where the ratio means something.
+ */
+export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_DEFAULTS): CheckOutcome {
+  const { accountId } = input;
+  const findings: Finding[] = [];
+  const base = { check: "data_quality" as const, accountId, links: [accountLink(accountId)] };
+
+  const present = new Set(input.presentDates);
+  const missing = input.expectedDates.filter((d) => !present.has(d));
+  if (missing.length > 0) {
+    findings.push({
+      ...base,
+      cause: "data_quality:missing_days",
+      severity: "warning",
+      headline: `${missing.length} day${missing.length > 1 ? "s" : ""} of data missing for account ${input.accountName}`,
+      impact: "models and pacing see a gap",
+      evidence: {
+        missingDates: missing,
+        window: { from: input.expectedDates[0], to: input.expectedDates.at(-1) },
+      },
+      suggestedAction:
+        "Re-sync these dates (adpilot accounts sync --from ... --to ...); if the platform has no data, check whether the account was paused.",
+    });
+  }
+
+  if (input.todayRows === 0 && input.todayExpectedShare >= limits.todayExpectedShare) {
+    findings.push({
+      ...base,
+      cause: "data_quality:stale",
+      severity: "warning",
+      headline: `No data yet for today (${input.today}) in account ${input.accountName}`,
+      impact: `a normal day shows ${Math.round(input.todayExpectedShare * 100)}% of its spend by now`,
+      evidence: { today: input.today, todayRows: 0, expectedShareByNow: input.todayExpectedShare },
+      suggestedAction:
+        "Check the sync and the platform's reporting delay; see any API alert for this account.",
+    });
+  }
+
+  const bad: { entityId: string; problem: string }[] = [];
+  for (const e of input.entities) {
+    if ([e.impressions, e.clicks, e.costMinor, e.conversions, e.revenueMinor].some((v) => v < 0))
+      bad.push({ entityId: e.entityId, problem: "negative values" });
+    else if (e.clicks > e.impressions && e.impressions > 0)
+      bad.push({ entityId: e.entityId, problem: "clicks > impressions" });
+    else if (e.conversions > e.clicks && e.clicks > 0)
+      bad.push({ entityId: e.entityId, problem: "conversions > clicks" });
+  }
+  if (bad.length > 0) {
+    findings.push({
+      ...base,
+      cause: "data_quality:inconsistent",
+      severity: "warning",
+      headline: `Inconsistent performance data in account ${input.accountName}: ${bad[0]!.problem} for ${bad[0]!.entityId}${bad.length > 1 ? ` and ${bad.length - 1} more` : ""}`,
+      evidence: { entities: bad.slice(0, 20) },
+      suggestedAction: "Check the connector's field mapping (a column swapped or a unit wrong) and re-sync.",
+    });
+  }
+
+  let tested = 0;
+  for (const arm of input.arms) {
+    const days = arm.days;
+    if (days.length < limits.minBaselineDays + 1) continue;
+    const last = days.at(-1)!;
+    const baseline = days.slice(0, -1);
+    for (const metric of ["spend", "CTR", "CPA", "ROAS"] as MetricName[]) {
+      const value = metricOf(metric, last, limits);
+      const history = baseline.map((d) => metricOf(metric, d, limits)).filter((v): v is number => v !== null);
+      if (value === null || history.length < limits.minBaselineDays) continue;
+      tested++;
+      const m = median(history);
+      const z = robustZ(value, history, Math.max(1e-9, 0.1 * Math.abs(m)));
+      const rel = m !== 0 ? Math.abs(value - m) / Math.abs(m) : Infinity;
+      if (Math.abs(z) >= limits.zThreshold && rel >= limits.minRelativeChange) {
+        const fmt = (v: number) =>
+          metric === "CTR"
+            ? `${(v * 100).toFixed(2)}%`
+            : metric === "ROAS"
+              ? v.toFixed(2)
+              : (v / 100).toFixed(2);
+        findings.push({
+          ...base,
+          cause: `data_quality:anomaly:${metric}:${arm.armId}`,
+          severity: "warning",
+          headline: `Anomalous ${metric} for arm ${arm.armId} in account ${input.accountName}: ${fmt(value)} on ${last.date} against a usual ${fmt(m)}`,
+          evidence: {
+            armId: arm.armId,
+            metric,
+            date: last.date,
+            value,
+            median: m,
+            robustZ: z,
+            baselineDays: history.length,
+          },
+          links: [
+            ...base.links,
+            {
+              label: `arm ${arm.armId}`,
+              href: `/accounts/${encodeURIComponent(accountId)}/campaigns/${encodeURIComponent(arm.armId)}`,
+            },
+          ],
+          suggestedAction:
+            "Look at the arm's recent changes (creative, landing page, tracking); a tracking break shows as CPA up / ROAS down with steady clicks.",
+        });
+      }
+    }
+  }
+
+  return outcome(
+    "data_quality",
+    accountId,
+    findings,
+    `${missing.length} missing days, ${bad.length} inconsistent entities, ${tested} anomaly tests`,
+    { missingDays: missing.length, inconsistentEntities: bad.length, anomalyTests: tested },
+    input.expectedDates.length === 0 && input.arms.length === 0 && input.entities.length === 0,
+  );
+}
+
+function metricOf(metric: MetricName, d: DayTotals, limits: typeof DATA_QUALITY_DEFAULTS): number | null {
+  switch (metric) {
+    case "spend":
+      return d.costMinor >= limits.minSpendMinor ? d.costMinor : null;
+    case "CTR":
+      return d.impressions >= limits.minImpressions ? d.clicks / d.impressions : null;
+    case "CPA":
+      return d.conversions >= limits.minConversions ? d.costMinor / d.conversions : null;
+    case "ROAS":
+      return d.conversions >= limits.minConversions && d.costMinor >= limits.minSpendMinor
+        ? d.revenueMinor / d.costMinor
+        : null;
+  }
+}

@@ -1,0 +1,158 @@
+import { mad, median } from "./robust.js";
+import { accountLink, type CheckOutcome, type Finding, outcome, pct } from "./types.js";
+
+export interface DaySpend {
+  date: string;
+  spendMinor: number;
+  budgetMinor: number;
+}
+
+export interface PacingInput {
+  accountId: string;
+  accountName: string;
+  currency: string;
+  now: Date;
+  dailyBudgetMinor: number;
+  /** Spend reported for today so far. */
+  spendTodayMinor: number;
+  /** Fraction of a normal day's spend that is reported by this hour (diurnal curve and reporting lag). */
+  expectedShareNow: number;
+  /** The last few hours alone: catches a stall long before the day's total looks wrong. */
+  window: { hours: number; spendMinor: number; expectedShare: number } | null;
+  /** Completed recent days, for the account's normal delivery and its day-to-day noise. */
+  recentDays: DaySpend[];
+  /** Month to date through yesterday, against the month's budget. */
+  month: { spendToDateMinor: number; budgetMinor: number; daysElapsed: number; daysInMonth: number } | null;
+}
+
+export const PACING_DEFAULTS = {
+  /** Judge the day only once this share of the budget should have been spent. */
+  minExpectedShareOfBudget: 0.15,
+  /** Underspend when below (1 - tolerance) of plan; the tolerance widens with the account's noise. */
+  dayUnderTolerance: 0.45,
+  windowUnderTolerance: 0.7,
+  minWindowShareOfBudget: 0.08,
+  overTolerance: 0.6,
+  /** Hard stop: actual daily spend above budget by this much. */
+  dailyOverBudget: 0.25,
+  monthTolerance: 0.2,
+  noiseMultiple: 4,
+};
+
+/**
+ * Underspend / overspend against the expected pacing curve for the day and the month. The plan is the
+ * budget times the account's normal delivery ratio (median of recent days) times the share of a normal
+ * day reported by now; the tolerance is the larger of a floor and a multiple of the day-to-day noise
+ * (MAD of recent delivery ratios), so a noisy account needs a bigger miss before it pages anyone.
+ */
+export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): CheckOutcome {
+  const { accountId, dailyBudgetMinor: budget } = input;
+  const ratios = input.recentDays.filter((d) => d.budgetMinor > 0).map((d) => d.spendMinor / d.budgetMinor);
+  const typical = ratios.length >= 5 ? Math.min(1.1, Math.max(0.2, median(ratios))) : 0.95;
+  const noise = ratios.length >= 5 ? Math.min(0.3, Math.max(0.02, mad(ratios))) : 0.1;
+  const relNoise = (limits.noiseMultiple * noise) / typical;
+  const findings: Finding[] = [];
+  const base = { check: "pacing" as const, accountId, links: [accountLink(accountId)] };
+  const money = (m: number) => `${(m / 100).toFixed(2)} ${input.currency}`;
+
+  if (budget <= 0) return outcome("pacing", accountId, [], "no daily budget set", {}, true);
+
+  const expected = budget * typical * input.expectedShareNow;
+  const dayRatio =
+    expected >= budget * limits.minExpectedShareOfBudget ? input.spendTodayMinor / expected : null;
+  const w = input.window;
+  const windowExpected = w ? budget * typical * w.expectedShare : 0;
+  const windowRatio =
+    w && windowExpected >= budget * limits.minWindowShareOfBudget ? w.spendMinor / windowExpected : null;
+  const underDay = dayRatio !== null && dayRatio < 1 - Math.max(limits.dayUnderTolerance, relNoise);
+  const underWindow =
+    windowRatio !== null && windowRatio < 1 - Math.max(limits.windowUnderTolerance, relNoise);
+  const spendVsPlan = dayRatio !== null ? dayRatio - 1 : windowRatio !== null ? windowRatio - 1 : null;
+
+  if (underDay || underWindow) {
+    const shortfall = underDay ? 1 - dayRatio! : 1 - windowRatio!;
+    findings.push({
+      ...base,
+      cause: "pacing:day_under",
+      severity: shortfall > 0.7 ? "critical" : "warning",
+      headline: `Account ${input.accountName} is underspending today`,
+      impact: `spend is ${pct(shortfall)} under plan`,
+      evidence: {
+        spendTodayMinor: input.spendTodayMinor,
+        expectedByNowMinor: Math.round(expected),
+        dailyBudgetMinor: budget,
+        normalDelivery: typical,
+        dayRatio,
+        lastHours: w
+          ? {
+              hours: w.hours,
+              spendMinor: w.spendMinor,
+              expectedMinor: Math.round(windowExpected),
+              ratio: windowRatio,
+            }
+          : null,
+        text: `${money(input.spendTodayMinor)} spent by now against ${money(expected)} expected`,
+      },
+      suggestedAction:
+        "Check delivery on the platform: paused or disapproved ads, a bid or budget cap, a payment problem, or API errors (see any API alert). If the platform delivers normally, ignore for today.",
+    });
+  }
+
+  const overDay = input.spendTodayMinor > budget * (1 + limits.dailyOverBudget);
+  const overPace =
+    dayRatio !== null &&
+    dayRatio > 1 + Math.max(limits.overTolerance, relNoise) &&
+    input.spendTodayMinor > 0.3 * budget;
+  if (overDay || overPace) {
+    findings.push({
+      ...base,
+      cause: "pacing:day_over",
+      severity: overDay ? "critical" : "warning",
+      headline: overDay
+        ? `Account ${input.accountName} spent ${pct(input.spendTodayMinor / budget - 1)} over its daily budget`
+        : `Account ${input.accountName} is overspending today`,
+      impact: `spend is ${pct((dayRatio ?? input.spendTodayMinor / budget) - 1)} over plan`,
+      evidence: {
+        spendTodayMinor: input.spendTodayMinor,
+        expectedByNowMinor: Math.round(expected),
+        dailyBudgetMinor: budget,
+        dayRatio,
+      },
+      suggestedAction:
+        "Check budgets on the platform against AdPilot's plan (a manual edit, a shared budget, an accelerated delivery setting).",
+    });
+  }
+
+  const m = input.month;
+  let monthRatio: number | null = null;
+  if (m && m.budgetMinor > 0 && m.daysElapsed >= 3) {
+    const expectedMonth = m.budgetMinor * typical * (m.daysElapsed / m.daysInMonth);
+    monthRatio = m.spendToDateMinor / expectedMonth;
+    const tol = Math.max(limits.monthTolerance, relNoise / Math.sqrt(m.daysElapsed));
+    if (monthRatio < 1 - tol || monthRatio > 1 + tol) {
+      const under = monthRatio < 1;
+      findings.push({
+        ...base,
+        cause: under ? "pacing:month_under" : "pacing:month_over",
+        severity: "warning",
+        headline: `Account ${input.accountName} is ${under ? "underspending" : "overspending"} this month`,
+        impact: `month to date is ${pct(Math.abs(monthRatio - 1))} ${under ? "under" : "over"} plan`,
+        evidence: { ...m, expectedToDateMinor: Math.round(expectedMonth), monthRatio },
+        suggestedAction: under
+          ? "Raise daily budgets or widen targeting to use the month's budget, or lower the monthly budget."
+          : "Lower daily budgets for the rest of the month to stay within the monthly budget.",
+      });
+    }
+  }
+
+  return outcome(
+    "pacing",
+    accountId,
+    findings,
+    dayRatio === null
+      ? "too early in the day to judge pacing"
+      : `spend ${pct(dayRatio)} of plan by now${monthRatio !== null ? `, month ${pct(monthRatio)} of plan` : ""}`,
+    { spendVsPlan, windowRatio, monthRatio, normalDelivery: typical },
+    dayRatio === null && windowRatio === null && monthRatio === null,
+  );
+}
