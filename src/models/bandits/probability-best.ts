@@ -4,20 +4,20 @@
  *
  * Exact draws from each posterior (Beta, Gamma, log-normal NIG) — never a normal approximation.
  *
- * Speed: an arm can only win a draw if its draw beats the leader's. Arms whose upper screening bound
- * (mean + Z·sd) lies below the leader's lower bound (mean − Z·sd) have P(best) below the tail mass
- * beyond Z standard deviations (≈ e^-(Z+1) for exponential-type tails: 1.2e-4 at Z = 8), which is
- * under the Monte-Carlo standard error of 1,000 draws; they are given P(best) = 0 and not sampled.
- * Heavy-tailed posteriors (NIG with a < 3, whose mean is Student-t) are never screened out.
+ * Speed: arms that cannot realistically be best (screening.ts: exact Gamma tails, or a Z-sd rule)
+ * are given P(best) = 0 and not sampled.
  */
 import { type ChengConstants, chengBB, chengConstants, marsagliaTsang } from "../random/gamma.js";
 import type { Rng } from "../random/rng.js";
-import { type Posterior, posteriorMean, posteriorSd, samplePosterior } from "./posteriors.js";
+import { type Posterior, samplePosterior } from "./posteriors.js";
+import { screenContenders } from "./screening.js";
 
 export interface ProbabilityBestOptions {
   readonly draws?: number;
   /** Screening width in posterior standard deviations; Infinity disables screening. */
   readonly screenZ?: number;
+  /** Probability mass the exact Gamma screening may drop (see screening.ts). */
+  readonly delta?: number;
 }
 
 export interface ProbabilityBestResult {
@@ -48,21 +48,10 @@ export function probabilityBest(
     return { probabilities, contenders: 1, draws };
   }
 
-  // Screening.
-  const mean = new Float64Array(n);
-  const sd = new Float64Array(n);
-  let leaderLower = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    mean[i] = posteriorMean(posteriors[i]!);
-    sd[i] = posteriorSd(posteriors[i]!);
-    leaderLower = Math.max(leaderLower, mean[i]! - z * sd[i]!);
-  }
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const p = posteriors[i]!;
-    const heavy = (p.kind === "lognormal" || p.kind === "normal") && p.a < 3;
-    if (heavy || !Number.isFinite(z) || mean[i]! + z * sd[i]! >= leaderLower) idx.push(i);
-  }
+  const idx = screenContenders(posteriors, {
+    z,
+    ...(options.delta !== undefined ? { delta: options.delta } : {}),
+  });
   const m = idx.length;
   if (m === 1) {
     probabilities[idx[0]!] = 1;
