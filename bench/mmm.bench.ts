@@ -60,7 +60,9 @@ const d = fit.diagnostics;
 console.log(
   "# PyMC-Marketing mmm_example.csv: 179 weeks, 2 channels, 2 event controls, trend, 2 Fourier modes",
 );
-console.log("# 4 chains x (1000 warm-up + 1000 draws), diagonal metric, target acceptance 0.9");
+console.log(
+  "# 4 chains x (1000 warm-up + 1000 draws), defaults: diagonal metric, target acceptance 0.8, Laplace start",
+);
 line("mmm-fit-seconds", d.seconds, "s");
 line("mmm-sampling-seconds", d.samplingSeconds, "s");
 line("mmm-cpu-seconds", (cpu.user + cpu.system) / 1e6, "s");
@@ -80,6 +82,29 @@ line(
   fit.sampleStats.reduce((s, c) => s + c.meanTreeDepth, 0) / fit.sampleStats.length,
 );
 if (d.warnings.length) for (const w of d.warnings) console.log(`# warning: ${w}`);
+
+{
+  const dense = await fitMmm(input, {
+    ...model,
+    chains: 4,
+    draws: 1000,
+    tune: 1000,
+    seed: 2024,
+    metric: "dense",
+  });
+  const dd = dense.diagnostics;
+  console.log('# the same with a dense metric (metric: "dense")');
+  line("mmm-dense-fit-seconds", dd.seconds, "s");
+  line("mmm-dense-ess-per-second", dd.essPerSecond, "1/s");
+  line("mmm-dense-max-rhat", dd.maxRhat);
+  line("mmm-dense-min-ess-bulk", dd.minEssBulk);
+  line("mmm-dense-min-ess-tail", dd.minEssTail);
+  line("mmm-dense-divergences", dd.divergences);
+  line(
+    "mmm-dense-gradient-evals",
+    dense.sampleStats.reduce((s, c) => s + c.gradientEvals, 0),
+  );
+}
 
 // ---------------------------------------------------------------- recovery against the published truth
 // Truth (shared/data/mmm/pymc-marketing/README.md): alpha 0.4 / 0.2, lambda 4 / 3 on raw spend,

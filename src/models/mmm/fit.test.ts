@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fitMmm } from "./fit.js";
 import { responseModelFromJson, toMmmJson } from "./json.js";
 import { optimizeBudget } from "./optimizer.js";
+import { MmmRng } from "./rng.js";
 import { simulateFromModel } from "./testdata.js";
 
 const truthValues = {
@@ -111,5 +112,92 @@ describe("fitMmm", () => {
     await expect(
       fitMmm({ target: Array(20).fill(1), channels: [{ name: "a", spend: Array(20).fill(-1) }] }),
     ).rejects.toThrow(/negative/);
+  });
+});
+
+describe("model variants and calibration", () => {
+  it("fits Weibull adstock with Hill saturation and a Student-t likelihood on daily data", async () => {
+    const n = 120;
+    const dates = Array.from({ length: n }, (_, t) =>
+      new Date(Date.UTC(2023, 0, 2 + t)).toISOString().slice(0, 10),
+    );
+    const rng = new MmmRng(12);
+    const spend = Array.from({ length: n }, () => (rng.uniform() < 0.7 ? 50 + 100 * rng.uniform() : 0));
+    // saturating effect, weekly pattern, one outlier (what the Student-t likelihood is for)
+    const target = spend.map(
+      (s, t) =>
+        500 +
+        (400 * s) / (s + 80) +
+        30 * Math.sin((2 * Math.PI * t) / 7) +
+        10 * rng.normal() +
+        (t === 50 ? 400 : 0),
+    );
+    const res = await fitMmm(
+      { dates, target, channels: [{ name: "search", spend }] },
+      {
+        adstock: "weibullPdf",
+        saturation: "hill",
+        likelihood: "studentT",
+        lMax: 7,
+        chains: 2,
+        draws: 100,
+        tune: 120,
+        seed: 4,
+        threads: 0,
+      },
+    );
+    expect(res.paramNames).toEqual(
+      expect.arrayContaining(["adstock.lambda[search]", "saturation.slope[search]", "nu"]),
+    );
+    expect(res.paramNames).toContain("weekday.sin1");
+    expect(Number.isFinite(res.summary.channels[0].contribution.mean)).toBe(true);
+    expect(res.summary.fit.mape.mean).toBeLessThan(0.2);
+  });
+
+  it("a precise lift test pulls an uncertain channel towards the experiment", async () => {
+    // channel 1 is rarely on, so the data alone say little about it
+    const sim = simulateFromModel(9, 80, 2, { yearlySeasonality: 0 }, truthValues);
+    const b = truthValues["saturation.beta[ch1]"];
+    const lam = truthValues["saturation.lambda[ch1]"];
+    const fitNo = await fitMmm(sim.input, {
+      method: "laplace",
+      draws: 400,
+      chains: 1,
+      seed: 1,
+      yearlySeasonality: 0,
+    });
+    const scale = fitNo.spec.channels[1].scale;
+    const yScale = fitNo.spec.yScale;
+    // the experiment measured the true effect of going from 0.5 to 1.0 of max spend for 4 periods
+    const trueLift =
+      4 *
+      yScale *
+      sim.truth[fitNo.paramNames.indexOf("saturation.beta[ch1]")] *
+      (Math.tanh((lam * 1.0) / 2) - Math.tanh((lam * 0.5) / 2));
+    const liftTests = [
+      {
+        channel: "ch1",
+        spend: 0.5 * scale,
+        deltaSpend: 0.5 * scale,
+        lift: trueLift,
+        sigma: 0.02 * trueLift,
+        periods: 4,
+      },
+    ];
+    const fitLift = await fitMmm(sim.input, {
+      method: "laplace",
+      draws: 400,
+      chains: 1,
+      seed: 1,
+      yearlySeasonality: 0,
+      liftTests,
+    });
+    const i = fitNo.paramNames.indexOf("saturation.beta[ch1]");
+    const width = (f: typeof fitNo) => f.parameters[i].q95 - f.parameters[i].q05;
+    expect(width(fitLift)).toBeLessThan(width(fitNo));
+    expect(Math.abs(fitLift.parameters[i].q50 - sim.truth[i])).toBeLessThanOrEqual(
+      Math.abs(fitNo.parameters[i].q50 - sim.truth[i]) + 0.01,
+    );
+    expect(b).toBeGreaterThan(0);
   });
 });

@@ -229,17 +229,31 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
       name,
       ...iv,
       sd: Math.sqrt(v / Math.max(1, pooled.length - 1)),
-      rhat: nuts && chains > 1 ? rhat(perChain) : Number.NaN,
+      rhat: nuts ? rhat(perChain) : Number.NaN,
       essBulk: nuts ? essBulk(perChain) : Number.NaN,
       essTail: nuts ? essTail(perChain) : Number.NaN,
     };
   });
   const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
-  const maxRhat = Math.max(...finite(parameters.map((p) => p.rhat)), Number.NEGATIVE_INFINITY);
-  const minEssBulk = Math.min(...finite(parameters.map((p) => p.essBulk)), Number.POSITIVE_INFINITY);
-  const minEssTail = Math.min(...finite(parameters.map((p) => p.essTail)), Number.POSITIVE_INFINITY);
+  const extreme = (xs: number[], f: (...v: number[]) => number) =>
+    finite(xs).length ? f(...finite(xs)) : Number.NaN;
+  const maxRhat = extreme(
+    parameters.map((p) => p.rhat),
+    Math.max,
+  );
+  const minEssBulk = extreme(
+    parameters.map((p) => p.essBulk),
+    Math.min,
+  );
+  const minEssTail = extreme(
+    parameters.map((p) => p.essTail),
+    Math.min,
+  );
   const divergences = stats.reduce((s, c) => s + c.divergences, 0);
-  const minEbfmi = Math.min(...finite(stats.map((s) => s.ebfmi)), Number.POSITIVE_INFINITY);
+  const minEbfmi = extreme(
+    stats.map((s) => s.ebfmi),
+    Math.min,
+  );
   if (method === "nuts") warnings.push(...plainWarnings(parameters, stats, chains * draws, maxTreeDepth));
 
   // posterior summaries on an evenly thinned subset of the pooled draws

@@ -104,7 +104,7 @@ describe("budget optimizer", () => {
           else expect(res.judgedOutcome).toBeLessThanOrEqual(res.outcome.q50);
         },
       ),
-      { numRuns: 25, seed: 99 },
+      { numRuns: 20, seed: 99 },
     );
   });
 

@@ -88,6 +88,43 @@ interface Problem {
   obj: Float64Array;
   out: Float64Array;
   order: Uint32Array;
+  tmp: Float64Array;
+  slope: Float64Array;
+}
+
+/** Response per period (target units) of channel c at per-period spend b, for every draw, into out. */
+function responsesAt(
+  m: MmmResponseModel,
+  c: number,
+  b: number,
+  out: Float64Array,
+  slope: Float64Array | null,
+): void {
+  const ch = m.channels[c];
+  const x = b / ch.scale;
+  const D = out.length;
+  const k = m.yScale;
+  if (m.saturation === "logistic") {
+    for (let d = 0; d < D; d++) {
+      const lam = ch.p0[d];
+      const e = Math.exp(-lam * x);
+      const inv = 1 / (1 + e);
+      out[d] = k * ch.beta[d] * (1 - e) * inv;
+      if (slope) slope[d] = (k * ch.beta[d] * 2 * lam * e * inv * inv) / ch.scale;
+    }
+    return;
+  }
+  for (let d = 0; d < D; d++) {
+    if (x <= 0) {
+      out[d] = 0;
+      if (slope) slope[d] = channelResponseSlope(m, c, d, 0);
+      continue;
+    }
+    const r = Math.exp(ch.p1[d] * Math.log(x / ch.p0[d]));
+    const s = r / (1 + r);
+    out[d] = k * ch.beta[d] * s;
+    if (slope) slope[d] = (k * ch.beta[d] * ch.p1[d] * s * (1 - s)) / x / ch.scale;
+  }
 }
 
 /** Per-draw outcome (horizon, target units) into p.out and objective into p.obj; returns the risk measure. */
@@ -95,10 +132,13 @@ function evaluate(p: Problem, B: Float64Array): number {
   const { m, C, D, periods } = p;
   let spend = 0;
   for (let c = 0; c < C; c++) spend += B[c];
+  p.out.fill(0);
+  for (let c = 0; c < C; c++) {
+    responsesAt(m, c, B[c] / periods, p.tmp, null);
+    for (let d = 0; d < D; d++) p.out[d] += p.tmp[d];
+  }
   for (let d = 0; d < D; d++) {
-    let o = 0;
-    for (let c = 0; c < C; c++) o += channelResponse(m, c, d, B[c] / periods);
-    o *= periods;
+    const o = p.out[d] * periods;
     p.out[d] = o;
     p.obj[d] = p.profit ? p.value * o - spend : p.value * o;
   }
@@ -132,9 +172,11 @@ function gradient(p: Problem, B: Float64Array, g: Float64Array): void {
     from = Math.max(0, center - h);
     to = Math.min(D, center + h + 1);
   }
-  for (let k = from; k < to; k++) {
-    const d = p.quantile !== null ? order[k] : k;
-    for (let c = 0; c < C; c++) g[c] += channelResponseSlope(m, c, d, B[c] / periods);
+  for (let c = 0; c < C; c++) {
+    responsesAt(m, c, B[c] / periods, p.tmp, p.slope);
+    let s = 0;
+    for (let k = from; k < to; k++) s += p.slope[p.quantile !== null ? order[k] : k];
+    g[c] = s;
   }
   for (let c = 0; c < C; c++) g[c] = (p.value * g[c]) / (to - from) - (p.profit ? 1 : 0);
 }
@@ -328,6 +370,8 @@ export function optimizeBudget(
     obj: new Float64Array(D),
     out: new Float64Array(D),
     order: new Uint32Array(D),
+    tmp: new Float64Array(D),
+    slope: new Float64Array(D),
   };
   const messages: string[] = [];
   const startsFor = (S: number) => {
