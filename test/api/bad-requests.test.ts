@@ -16,6 +16,7 @@ interface BadCase {
   payload?: unknown;
   /** Raw body text instead of JSON (for malformed JSON). */
   raw?: string;
+  rawType?: string;
   headers?: (f: ApiFixture) => Record<string, string>;
   status: number;
   code: string;
@@ -145,6 +146,17 @@ const CASES: BadCase[] = [
     code: "invalid_json",
     field: "body",
     message: /not valid JSON/,
+  },
+  {
+    name: "not JSON",
+    method: "POST",
+    url: "/keys",
+    raw: "role=viewer&name=x",
+    rawType: "application/x-www-form-urlencoded",
+    status: 415,
+    code: "unsupported_media_type",
+    field: "headers.content-type",
+    message: /Content-Type: application\/json/,
   },
   {
     name: "config value out of range",
@@ -320,7 +332,7 @@ describe.each(testEngines())("bad requests on %s", (engine) => {
       const res = await f.app.inject({
         method: c.method,
         url,
-        headers: c.raw ? { ...headers, "content-type": "application/json" } : headers,
+        headers: c.raw ? { ...headers, "content-type": c.rawType ?? "application/json" } : headers,
         payload: c.raw ?? (c.payload as object | undefined),
       });
       expect(res.statusCode, res.body).toBe(c.status);
