@@ -47,7 +47,7 @@ export interface GoogleFake extends RunningFake {
 
 const STATUS: Record<FakeStatus, string> = { active: "ENABLED", paused: "PAUSED", removed: "REMOVED" };
 
-export async function startGoogleFake(options: GoogleFakeOptions): Promise<GoogleFake> {
+export async function startGoogleFake(options: GoogleFakeOptions, port = 0): Promise<GoogleFake> {
   const version = options.version ?? "v26";
   const faults = new FaultQueue();
   const accessTokens = new Set(options.accessTokens ?? ["ya29.valid"]);
@@ -546,7 +546,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     };
   }
 
-  const server = await startFake(handler);
+  const server = await startFake(handler, port);
   const fake = Object.assign(server, { faults, budgets, accessTokens, ingested, tokensIssued: 0 });
   Object.defineProperty(fake, "tokensIssued", { get: () => state.tokensIssued });
   return fake;

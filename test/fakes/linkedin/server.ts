@@ -39,7 +39,7 @@ export function linkedinError(
 
 const STATUS: Record<FakeStatus, string> = { active: "ACTIVE", paused: "PAUSED", removed: "ARCHIVED" };
 
-export async function startLinkedInFake(options: LinkedInFakeOptions): Promise<LinkedInFake> {
+export async function startLinkedInFake(options: LinkedInFakeOptions, port = 0): Promise<LinkedInFake> {
   const faults = new FaultQueue();
   const active = new Set(options.activeVersions ?? ["202607", "202610"]);
   const sunset = new Set(options.sunsetVersions ?? ["202401"]);
@@ -270,7 +270,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions): Promise<L
     };
   }
 
-  const server = await startFake(handler);
+  const server = await startFake(handler, port);
   return Object.assign(server, { faults });
 }
 

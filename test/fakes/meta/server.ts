@@ -52,7 +52,7 @@ export function graphError(
   };
 }
 
-export async function startMetaFake(options: MetaFakeOptions): Promise<MetaFake> {
+export async function startMetaFake(options: MetaFakeOptions, port = 0): Promise<MetaFake> {
   const version = options.version ?? "v26.0";
   const faults = new FaultQueue();
   const accessTokens = new Set(options.accessTokens ?? ["EAAB-valid"]);
@@ -403,6 +403,6 @@ export async function startMetaFake(options: MetaFakeOptions): Promise<MetaFake>
     return { body: { events_received: data.length, messages: [], fbtrace_id: "A2bC3dE4fG5hI6jK7lM8nO" } };
   }
 
-  const server = await startFake(handler);
+  const server = await startFake(handler, port);
   return Object.assign(server, { faults, usage, accessTokens, capiEvents, updates });
 }

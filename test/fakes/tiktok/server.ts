@@ -39,7 +39,7 @@ export function envelope(code: number, message: string, data: unknown = {}): Fak
 
 const OPERATION: Record<FakeStatus, string> = { active: "ENABLE", paused: "DISABLE", removed: "DELETE" };
 
-export async function startTikTokFake(options: TikTokFakeOptions): Promise<TikTokFake> {
+export async function startTikTokFake(options: TikTokFakeOptions, port = 0): Promise<TikTokFake> {
   const faults = new FaultQueue();
   const accessTokens = new Set(options.accessTokens ?? ["act.valid"]);
   const expired = new Set(options.expiredTokens ?? []);
@@ -291,7 +291,7 @@ export async function startTikTokFake(options: TikTokFakeOptions): Promise<TikTo
     });
   }
 
-  const server = await startFake(handler);
+  const server = await startFake(handler, port);
   return Object.assign(server, { faults, accessTokens });
 }
 
