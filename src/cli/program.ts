@@ -1,11 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../domain/account-config-edit.js";
+import { GovernanceError } from "../governance/index.js";
 import { registerAccounts } from "./commands/accounts.js";
+import { registerAudit, registerMode, registerRollback } from "./commands/audit.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDb } from "./commands/db.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerLab } from "./commands/lab.js";
+import { registerOverrides } from "./commands/overrides.js";
+import { registerProposals } from "./commands/proposals.js";
 import { registerReport } from "./commands/report.js";
 import { UsageError } from "./errors.js";
 
@@ -19,6 +24,12 @@ export function buildProgram(): Command {
   registerAccounts(program);
   registerConfig(program);
   registerDb(program);
+  registerProposals(program);
+  registerOverrides(program);
+  registerRollback(program);
+  registerMode(program);
+  registerAudit(program);
+  registerKeys(program);
   registerLab(program);
   registerDemo(program);
   return program;
@@ -32,7 +43,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const usage = error instanceof UsageError || error instanceof ConfigError;
+    const usage =
+      error instanceof UsageError || error instanceof ConfigError || error instanceof GovernanceError;
     console.error(`error: ${(error as Error).message}`);
     if (process.env.ADPILOT_DEBUG && error instanceof Error) console.error(error.stack);
     return usage ? 2 : 1;
