@@ -9,6 +9,7 @@ import {
 import { type AuditQuery, listAudit, verifyAuditLog } from "./audit/audit-log.js";
 import type { ChainedAuditRecord, ChainVerification } from "./audit/hash-chain.js";
 import type { Actor } from "./auth/authorize.js";
+import { ensureAllowed } from "./auth/ensure.js";
 import type { ExecutorDeps, GovernanceDeps } from "./deps.js";
 import { notFound } from "./errors.js";
 import { createExecutor, type Executor, type ExecutorOptions } from "./executor/executor.js";
@@ -31,7 +32,7 @@ import {
   type OverrideFilter,
 } from "./overrides/overrides.js";
 import { setMode } from "./policy/set-mode.js";
-import { authorize, createProposal, type ProposeInput } from "./proposals/create.js";
+import { createProposal, type ProposeInput } from "./proposals/create.js";
 import { findProposal, listProposals, type ProposalFilter } from "./proposals/repository.js";
 import type { Proposal } from "./proposals/types.js";
 import { type RollbackResult, rollbackCycle, rollbackProposal, rollbackSince } from "./rollback/rollback.js";
@@ -91,13 +92,13 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     proposals: {
       create: (actor, input) => createProposal(deps, actor, input),
       async list(actor, filter = {}) {
-        authorize(actor, "proposals.view", actor.workspaceId);
+        ensureAllowed(actor, "proposals.view", actor.workspaceId);
         return listProposals(db, { ...filter, workspaceId: actor.workspaceId });
       },
       async show(actor, id) {
         const proposal = await findProposal(db, id);
         if (!proposal) throw notFound(`proposal ${id} does not exist`);
-        authorize(actor, "proposals.view", proposal.workspaceId);
+        ensureAllowed(actor, "proposals.view", proposal.workspaceId);
         return { proposal, history: await listAudit(db, { subjectType: "proposal", subjectId: id }) };
       },
       approve: (actor, id, comment) => approveProposal(deps, actor, id, comment ?? null),
@@ -109,13 +110,13 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     overrides: {
       add: (actor, input) => addOverride(deps, actor, input),
       async list(actor, filter = {}) {
-        authorize(actor, "overrides.view", actor.workspaceId);
+        ensureAllowed(actor, "overrides.view", actor.workspaceId);
         return listOverrides(db, { ...filter, workspaceId: actor.workspaceId });
       },
       end: (actor, id, reason) => endOverride(deps, actor, id, reason),
       recordImpact: (input) => recordOverrideImpact(db, input, deps.clock()),
       async impactReport(actor, accountId) {
-        authorize(actor, "overrides.view", actor.workspaceId);
+        ensureAllowed(actor, "overrides.view", actor.workspaceId);
         return overrideImpactReport(db, { workspaceId: actor.workspaceId, accountId });
       },
     },
@@ -131,11 +132,11 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     },
     audit: {
       async verify(actor) {
-        authorize(actor, "audit.verify", actor.workspaceId);
+        ensureAllowed(actor, "audit.verify", actor.workspaceId);
         return verifyAuditLog(db);
       },
       async list(actor, query = {}) {
-        authorize(actor, "audit.view", actor.workspaceId);
+        ensureAllowed(actor, "audit.view", actor.workspaceId);
         return (await listAudit(db, query)).filter((e) => e.workspaceId === actor.workspaceId);
       },
     },

@@ -252,6 +252,13 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
       "approved",
       "approved",
     ]);
+    const listed = await gov.proposals.list(people.viewer, { accountId, status: ["approved", "rejected"] });
+    expect(listed.map((p) => [p.id, p.status])).toEqual([
+      [c.id, "approved"],
+      [b.id, "approved"],
+      [a.id, "rejected"],
+    ]);
+    expect(await gov.proposals.list(people.outsider, { accountId })).toEqual([]);
   });
 
   it("a proposal changed after review needs review again", async () => {

@@ -2,6 +2,7 @@ import type { SqlSession } from "../../store/index.js";
 import { SYSTEM_USER } from "../actors.js";
 import { appendAudit } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import {
   loadAccount,
   loadEntity,
@@ -13,7 +14,6 @@ import type { GovernanceDeps } from "../deps.js";
 import { conflict, expired, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
 import { GuardrailInputError, type RequestedChange } from "../guardrails/types.js";
-import { authorize } from "../proposals/create.js";
 import {
   auditView,
   lockProposal,
@@ -34,7 +34,7 @@ async function decide(
 ): Promise<Proposal> {
   const now = deps.clock();
   const p = await lockProposal(session, id);
-  authorize(
+  ensureAllowed(
     actor,
     decision === "approved" ? "proposals.approve" : "proposals.reject",
     p.workspaceId,
@@ -175,7 +175,7 @@ export async function reviseProposal(
   return deps.store.transaction(async (s) => {
     const now = deps.clock();
     const p = await lockProposal(s, id);
-    authorize(actor, "proposals.create", p.workspaceId);
+    ensureAllowed(actor, "proposals.create", p.workspaceId);
     if (p.status !== "proposed" && p.status !== "approved")
       throw conflict(`proposal ${id} is ${p.status}; only proposed or approved proposals can be revised`);
     if (change.kind !== p.kind)
@@ -232,7 +232,7 @@ export async function reviseProposal(
       [
         p.id,
         JSON.stringify(after),
-        JSON.stringify(after),
+        JSON.stringify(requestedOf(change)),
         JSON.stringify(decision.reasons),
         contentHash,
         now,
@@ -258,4 +258,10 @@ export async function reviseProposal(
     );
     return updated;
   });
+}
+
+function requestedOf(change: RequestedChange): ProposalValue {
+  if (change.kind === "daily_budget") return { dailyBudgetMinor: change.dailyBudgetMinor };
+  if (change.kind === "bid") return { bidMinor: change.bidMinor };
+  return { status: change.status };
 }

@@ -2,10 +2,10 @@ import { isIsoDate } from "../../domain/time.js";
 import type { SqlSession } from "../../store/index.js";
 import { appendAudit } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import { loadAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
 import { invalidInput, notFound } from "../errors.js";
-import { authorize } from "../proposals/create.js";
 import { MIN_JUSTIFICATION_LENGTH } from "./overrides.js";
 
 /** "Q4 is always strong": a multiplier on a channel over a date range, taken by the models as a prior. */
@@ -67,7 +67,7 @@ export async function addDomainHint(
   return deps.store.transaction(async (s) => {
     const now = deps.clock();
     const account = await loadAccount(s, input.accountId);
-    authorize(actor, "overrides.create", account.workspaceId);
+    ensureAllowed(actor, "overrides.create", account.workspaceId);
     const [row] = await s.query<Record<string, unknown>>(
       `INSERT INTO domain_hints (workspace_id, account_id, channel, multiplier, date_from, date_to, justification, created_by, created_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *`,
@@ -109,7 +109,7 @@ export async function endDomainHint(deps: GovernanceDeps, actor: Actor, id: numb
       [id],
     );
     if (!row) throw notFound(`domain hint ${id} does not exist`);
-    authorize(actor, "overrides.end", row.workspace_id as string);
+    ensureAllowed(actor, "overrides.end", row.workspace_id as string);
     if (row.ended_at) return;
     await s.query("UPDATE domain_hints SET ended_at = $2, ended_by = $3 WHERE id = $1", [
       id,

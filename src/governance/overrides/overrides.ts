@@ -2,10 +2,11 @@ import type { EntityLevel } from "../../domain/entities.js";
 import type { SqlSession } from "../../store/index.js";
 import { appendAudit } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import { loadAccount, loadEntity, lockAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, invalidInput, notFound } from "../errors.js";
-import { authorize, insertProposal } from "../proposals/create.js";
+import { insertProposal } from "../proposals/create.js";
 import type { Proposal } from "../proposals/types.js";
 import { type Override, type OverrideKind, overrideFromRow } from "./lookup.js";
 
@@ -76,7 +77,7 @@ export async function addOverride(
   validate(input, now);
   return deps.store.transaction(async (s) => {
     const account = await loadAccount(s, input.accountId);
-    authorize(actor, "overrides.create", account.workspaceId);
+    ensureAllowed(actor, "overrides.create", account.workspaceId);
     await lockAccount(s, account.id);
     const entity = input.entity ? await loadEntity(s, account.id, input.entity.level, input.entity.id) : null;
     const [row] = await s.query<Record<string, unknown>>(
@@ -152,7 +153,7 @@ export async function endOverride(
     ]);
     if (!row) throw notFound(`override ${id} does not exist`);
     const before = overrideFromRow(row);
-    authorize(actor, "overrides.end", before.workspaceId);
+    ensureAllowed(actor, "overrides.end", before.workspaceId);
     if (before.endedAt)
       throw conflict(
         `override ${id} already ended at ${before.endedAt.toISOString()} (by ${before.endedBy})`,

@@ -1,10 +1,10 @@
 import { MODES, type Mode } from "../../domain/account-config.js";
 import { appendAudit } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import { loadAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
 import { invalidInput } from "../errors.js";
-import { authorize } from "../proposals/create.js";
 
 /**
  * Switches an account between shadow, canary and live. Admin only, with a justification; the switch is
@@ -23,7 +23,7 @@ export async function setMode(
   return deps.store.transaction(async (s) => {
     const now = deps.clock();
     const account = await loadAccount(s, accountId);
-    authorize(actor, "mode.set", account.workspaceId);
+    ensureAllowed(actor, "mode.set", account.workspaceId);
     const from = account.config.mode;
     const config = { ...account.config, mode };
     await s.query(

@@ -4,7 +4,8 @@ import type { SqlSession } from "../../store/index.js";
 import { GUARDRAILS_ACTOR, POLICY_ACTOR, SYSTEM_USER } from "../actors.js";
 import { appendAudit } from "../audit/audit-log.js";
 import { canonicalJson } from "../audit/canonical-json.js";
-import { type Actor, AuthorizationError, assertAuthorized } from "../auth/authorize.js";
+import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import {
   type AccountContext,
   type EntityState,
@@ -16,7 +17,7 @@ import {
 } from "../context/account.js";
 import { averageDailySpend } from "../context/spend.js";
 import type { GovernanceDeps } from "../deps.js";
-import { conflict, forbidden, invalidInput } from "../errors.js";
+import { conflict, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
 import { GuardrailInputError, type GuardrailReason, type RequestedChange } from "../guardrails/types.js";
 import { activeOverridesFor } from "../overrides/lookup.js";
@@ -66,25 +67,11 @@ export async function createProposal(
 ): Promise<Proposal> {
   return deps.store.transaction(async (session) => {
     const account = await loadAccount(session, input.accountId);
-    authorize(actor, "proposals.create", account.workspaceId);
+    ensureAllowed(actor, "proposals.create", account.workspaceId);
     await lockAccount(session, account.id);
     const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
     return insertProposal(session, deps, account, actor.userId, { ...input, origin });
   });
-}
-
-export function authorize(
-  actor: Actor,
-  action: Parameters<typeof assertAuthorized>[1],
-  workspaceId: string,
-  authorId?: string,
-): void {
-  try {
-    assertAuthorized(actor, action, { workspaceId, authorId: authorId ?? null });
-  } catch (error) {
-    if (error instanceof AuthorizationError) throw forbidden(error.message);
-    throw error;
-  }
 }
 
 const sha = (v: unknown) => createHash("sha256").update(canonicalJson(v)).digest("hex").slice(0, 24);

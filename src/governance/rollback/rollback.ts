@@ -1,11 +1,12 @@
 import type { SqlSession } from "../../store/index.js";
 import { appendAudit } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
+import { ensureAllowed } from "../auth/ensure.js";
 import { loadAccount, loadEntity, lockAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, invalidInput, notFound } from "../errors.js";
 import type { RequestedChange } from "../guardrails/types.js";
-import { authorize, insertProposal } from "../proposals/create.js";
+import { insertProposal } from "../proposals/create.js";
 import { proposalFromRow, setStatus } from "../proposals/repository.js";
 import type { Proposal } from "../proposals/types.js";
 
@@ -44,7 +45,7 @@ async function rollbackApplied(
   label: string,
 ): Promise<RollbackResult> {
   const account = await loadAccount(s, accountId);
-  authorize(actor, "rollback.create", account.workspaceId);
+  ensureAllowed(actor, "rollback.create", account.workspaceId);
   await lockAccount(s, accountId);
   const groups = new Map<string, AppliedRow[]>();
   for (const row of applied) {
@@ -149,7 +150,7 @@ export async function rollbackProposal(
     ]);
     if (!row) throw notFound(`proposal ${proposalId} does not exist`);
     const p = proposalFromRow(row);
-    authorize(actor, "rollback.create", p.workspaceId);
+    ensureAllowed(actor, "rollback.create", p.workspaceId);
     if (p.status !== "applied")
       throw conflict(`proposal ${proposalId} is ${p.status}; only applied proposals can be rolled back`);
     const applied = await s.query<AppliedRow>(`${APPLIED_SQL} AND ac.proposal_id = $2`, [
