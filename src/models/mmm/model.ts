@@ -56,6 +56,13 @@ export class MmmModel implements LogDensity {
   private readonly sparseVal: (Float64Array | null)[];
   /** Linear columns equal to 1 in every training period (the intercept). */
   private readonly onesCol: Uint8Array;
+  /**
+   * When true, the first coordinate is sampled as the mean of mu over the training periods instead of
+   * the intercept itself: intercept = m - mean_t(rest_t), with rest_t everything but the intercept. It is a
+   * shear (Jacobian 1), so the posterior is the same, but the intercept no longer trades off against
+   * every media coefficient and the trend, which would otherwise make NUTS take long trajectories.
+   */
+  readonly centered: boolean;
   // workspace
   private readonly v: Float64Array;
   private readonly dv: Float64Array;
@@ -136,6 +143,7 @@ export class MmmModel implements LogDensity {
     this.transforms = Uint8Array.from(
       params.map((p) => (p.transform === "identity" ? 0 : p.transform === "log" ? 1 : 2)),
     );
+    this.centered = this.nLin > 0 && this.onesCol[0] === 1 && this.transforms[0] === 0;
     const n = spec.n;
     const L = spec.lMax;
     this.v = new Float64Array(this.dim);
@@ -155,6 +163,17 @@ export class MmmModel implements LogDensity {
     this.hillSlope = new Float64Array(C * n);
   }
 
+  /** Mean over the training periods of mu without the intercept, at constrained values `values`. */
+  private restMean(values: ArrayLike<number>): number {
+    for (let i = 0; i < this.dim; i++) this.v[i] = values[i];
+    this.v[0] = 0;
+    this.linearForward();
+    for (let c = 0; c < this.spec.channels.length; c++) this.channelForward(c);
+    let m = 0;
+    for (let t = 0; t < this.spec.nTrain; t++) m += this.mu[t];
+    return m / this.spec.nTrain;
+  }
+
   get paramNames(): string[] {
     return this.params.map((p) => p.name);
   }
@@ -162,11 +181,13 @@ export class MmmModel implements LogDensity {
   /** Constrained values of an unconstrained vector. */
   constrain(theta: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
     for (let i = 0; i < this.dim; i++) out[i] = toConstrained(this.params[i].transform, theta[i]);
+    if (this.centered) out[0] = theta[0] - this.restMean(out);
     return out;
   }
 
   unconstrain(values: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
     for (let i = 0; i < this.dim; i++) out[i] = toUnconstrained(this.params[i].transform, values[i]);
+    if (this.centered) out[0] = values[0] + this.restMean(values);
     return out;
   }
 
@@ -211,19 +232,50 @@ export class MmmModel implements LogDensity {
       }
       v[i] = val;
       dv[i] = dvdu;
+      grad[i] = dlogJ;
+      if (i === 0 && this.centered) {
+        gv[0] = 0; // the intercept's prior is added once the intercept is known (below)
+        continue;
+      }
       lp += fastPrior(this.priorKind[i], this.priorA[i], this.priorB[i], val, d1);
       gv[i] = d1[0];
-      grad[i] = dlogJ;
     }
     if (!Number.isFinite(lp)) return Number.NEGATIVE_INFINITY;
     // gv now holds d log prior / dv; the likelihood adds to it below.
 
     const C = spec.channels.length;
-    this.linearForward();
-    for (let c = 0; c < C; c++) this.channelForward(c);
+    const nT = spec.nTrain;
+    const mu = this.mu;
+    const gmu = this.gmu;
+    let priorB0 = 0;
+    if (this.centered) {
+      const m = v[0];
+      v[0] = 0;
+      this.linearForward();
+      for (let c = 0; c < C; c++) this.channelForward(c);
+      let rest = 0;
+      for (let t = 0; t < nT; t++) rest += mu[t];
+      const b0 = m - rest / nT;
+      for (let t = 0; t < nT; t++) mu[t] += b0;
+      v[0] = b0;
+      lp += fastPrior(this.priorKind[0], this.priorA[0], this.priorB[0], b0, d1);
+      priorB0 = d1[0];
+    } else {
+      this.linearForward();
+      for (let c = 0; c < C; c++) this.channelForward(c);
+    }
     lp += spec.likelihood === "normal" ? this.normalLikelihood() : this.studentLikelihood();
+    let gB0 = 0;
+    if (this.centered) {
+      // d lp / d m = g_b0; every other coordinate sees mu_t shifted by -mean(rest): use gmu - g_b0 / nT.
+      gB0 = priorB0;
+      for (let t = 0; t < nT; t++) gB0 += gmu[t];
+      const shift = gB0 / nT;
+      for (let t = 0; t < nT; t++) gmu[t] -= shift;
+    }
     this.linearBackward();
     for (let c = 0; c < C; c++) this.channelBackward(c);
+    if (this.centered) gv[0] = gB0;
     const logistic = spec.saturation === "logistic";
     // 7. lift tests
     const lift = spec.lift;
