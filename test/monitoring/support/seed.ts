@@ -1,0 +1,10 @@
+import type { Store } from "../../../src/store/index.js";
+
+/** A workspace-default account the monitoring tests can hang alerts on. */
+export async function seedAccount(store: Store, id = "acc_1", platform = "sandbox"): Promise<void> {
+  await store.query(
+    `INSERT INTO ad_accounts (id, workspace_id, platform, external_id, name, currency, time_zone)
+     VALUES ($1, 'default', $2, $3, $4, 'USD', 'UTC')`,
+    [id, platform, `ext-${id}`, `Shop ${id}`],
+  );
+}
