@@ -16,7 +16,7 @@ async function readStream(
   headers: Record<string, string>,
   done: (messages: SseMessage[]) => boolean,
   onOpen: () => void = () => {},
-  timeoutMs = 5_000,
+  timeoutMs = 15_000,
 ): Promise<{ status: number; contentType: string | null; messages: SseMessage[] }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
