@@ -2,7 +2,7 @@ import pino from "pino";
 import { createGovernance } from "../../governance/index.js";
 import { createRng } from "../../models/random/index.js";
 import type { Store } from "../../store/index.js";
-import { runCycle } from "../cycle/run-cycle.js";
+import { type CycleDeps, runCycle } from "../cycle/run-cycle.js";
 import { createEventBus, type EventBus } from "../event-bus.js";
 import { governanceGateway } from "../governance-gateway.js";
 import { SandboxRuntime } from "../sandbox-runtime.js";
@@ -33,17 +33,12 @@ export interface DemoHandle {
   stop(): Promise<void>;
 }
 
-/**
- * The live demo: one sandbox account of the chosen scenario, optimised cycle after cycle on a
- * simulated clock, every change a proposal through the guardrails, auto-approved inside them. State
- * lives in the store, so running it again resumes the same world where it stopped.
- */
-export async function startDemo(
+/** The demo's account, runtime and cycle dependencies, ready for `runCycle` (tests drive it directly). */
+export async function createDemoService(
   store: Store,
-  options: DemoOptions,
-  onDay: (summary: DemoDaySummary) => void,
+  options: Pick<DemoOptions, "scenario" | "seed" | "users" | "hoursPerCycle">,
   bus: EventBus = createEventBus(),
-): Promise<DemoHandle> {
+): Promise<{ accountId: string; runtime: SandboxRuntime; deps: CycleDeps }> {
   const accountId = demoAccountId(options.scenario);
   const runtime = await SandboxRuntime.open(store, accountId, {
     scenario: options.scenario,
@@ -65,13 +60,28 @@ export async function startDemo(
     sleep: async () => {},
     workerId: "demo",
   });
-  const deps = {
+  const deps: CycleDeps = {
     store,
     bus,
     log: pino({ level: process.env.LOG_LEVEL ?? "warn" }),
     runtimeFor: async () => runtime,
     gateway: governanceGateway(governance, executor, () => DEMO_WORKSPACE),
   };
+  return { accountId, runtime, deps };
+}
+
+/**
+ * The live demo: one sandbox account of the chosen scenario, optimised cycle after cycle on a
+ * simulated clock, every change a proposal through the guardrails, auto-approved inside them. State
+ * lives in the store, so running it again resumes the same world where it stopped.
+ */
+export async function startDemo(
+  store: Store,
+  options: DemoOptions,
+  onDay: (summary: DemoDaySummary) => void,
+  bus: EventBus = createEventBus(),
+): Promise<DemoHandle> {
+  const { accountId, runtime, deps } = await createDemoService(store, options, bus);
   const tracker = options.oracle === false ? null : new OracleTracker(() => runtime.world, options.seed);
   const periodMs = 1000 / (options.speed * (24 / options.hoursPerCycle));
   let stopping = false;
