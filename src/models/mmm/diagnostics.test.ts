@@ -76,3 +76,15 @@ describe("simulation-based calibration (small; the full run is bench/mmm-sbc.ben
     expect(chi2).toBeLessThan(27.9 + 0 * df);
   }, 60_000);
 });
+
+describe("parameterDiagnostics", () => {
+  it("agrees with the separate functions", async () => {
+    const { parameterDiagnostics } = await import("./diagnostics.js");
+    const rng = new MmmRng(5);
+    const chains = Array.from({ length: 4 }, (_, k) => ar1(rng, 400, 0.6, k === 3 ? 0.3 : 0));
+    const d = parameterDiagnostics(chains);
+    expect(d.rhat).toBeCloseTo(rhat(chains), 12);
+    expect(d.essBulk).toBeCloseTo(essBulk(chains), 8);
+    expect(d.essTail).toBeCloseTo(essTail(chains), 8);
+  });
+});

@@ -25,22 +25,36 @@ function zScale(chains: Float64Array[]): Float64Array[] {
   const m = chains.length;
   const n = chains[0].length;
   const S = m * n;
-  const vals = new Float64Array(S);
-  for (let j = 0; j < m; j++) vals.set(chains[j], j * n);
-  const idx = new Uint32Array(S);
-  for (let i = 0; i < S; i++) idx[i] = i;
-  idx.sort((a, b) => vals[a] - vals[b]);
-  const z = new Float64Array(S);
-  let i = 0;
-  while (i < S) {
-    let k = i;
-    while (k + 1 < S && vals[idx[k + 1]] === vals[idx[i]]) k++;
-    const rank = (i + k) / 2 + 1;
-    const score = normalQuantile((rank - 0.375) / (S + 0.25));
-    for (let r = i; r <= k; r++) z[idx[r]] = score;
-    i = k + 1;
+  const sorted = new Float64Array(S);
+  for (let j = 0; j < m; j++) sorted.set(chains[j], j * n);
+  sorted.sort();
+  const out: Float64Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const c = chains[j];
+    const z = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = c[i];
+      // first index >= v and first index > v: average rank of the tie group (1-based)
+      let lo = 0;
+      let hi = S;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      let lo2 = lo;
+      let hi2 = S;
+      while (lo2 < hi2) {
+        const mid = (lo2 + hi2) >>> 1;
+        if (sorted[mid] <= v) lo2 = mid + 1;
+        else hi2 = mid;
+      }
+      const rank = (lo + lo2 - 1) / 2 + 1;
+      z[i] = normalQuantile((rank - 0.375) / (S + 0.25));
+    }
+    out.push(z);
   }
-  return chains.map((_, j) => z.subarray(j * n, (j + 1) * n));
+  return out;
 }
 
 function mean(a: ArrayLike<number>): number {
@@ -234,4 +248,35 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** R-hat, bulk ESS and tail ESS of one parameter, sharing the split and rank-normalised chains. */
+export function parameterDiagnostics(chains: Chains): { rhat: number; essBulk: number; essTail: number } {
+  if (chains.length === 0 || chains[0].length < 8)
+    return { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
+  const split = splitChains(chains);
+  if (isConstant(split)) return { rhat: 1, essBulk: Number.NaN, essTail: Number.NaN };
+  const z = zScale(split);
+  const bulkRhat = basicRhat(z);
+  const essB = essRaw(z);
+  let total = 0;
+  for (const c of split) total += c.length;
+  const sorted = new Float64Array(total);
+  let off = 0;
+  for (const c of split) {
+    sorted.set(c, off);
+    off += c.length;
+  }
+  sorted.sort();
+  const med = quantileSorted(sorted, 0.5);
+  const folded = split.map((c) => Float64Array.from(c, (v) => Math.abs(v - med)));
+  const tailRhat = isConstant(folded) ? 1 : basicRhat(zScale(folded));
+  let essT = Number.POSITIVE_INFINITY;
+  for (const p of [0.05, 0.95]) {
+    const q = quantileSorted(sorted, p);
+    const ind = split.map((c) => Float64Array.from(c, (v) => (v <= q ? 1 : 0)));
+    const e = isConstant(ind) ? Number.NaN : essRaw(ind);
+    essT = Number.isNaN(e) ? Number.NaN : Math.min(essT, e);
+  }
+  return { rhat: Math.max(bulkRhat, tailRhat), essBulk: essB, essTail: essT };
 }

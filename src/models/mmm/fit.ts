@@ -4,7 +4,7 @@
  */
 import { type ChainJob, initialPoint } from "./chain.js";
 import { prepareModel } from "./data.js";
-import { ebfmi, essBulk, essTail, rhat } from "./diagnostics.js";
+import { ebfmi, parameterDiagnostics } from "./diagnostics.js";
 import { cholesky, findMap, laplaceApproximation, negativeHessian } from "./map.js";
 import { MmmModel } from "./model.js";
 import type { ChainResult } from "./nuts.js";
@@ -224,14 +224,15 @@ export async function fitMmm(input: MmmInput, options: MmmFitOptions = {}): Prom
     const iv = intervalOf(pooled);
     let v = 0;
     for (let k = 0; k < pooled.length; k++) v += (pooled[k] - iv.mean) ** 2;
-    const nuts = method === "nuts";
+    const diag =
+      method === "nuts"
+        ? parameterDiagnostics(perChain)
+        : { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
     return {
       name,
       ...iv,
       sd: Math.sqrt(v / Math.max(1, pooled.length - 1)),
-      rhat: nuts ? rhat(perChain) : Number.NaN,
-      essBulk: nuts ? essBulk(perChain) : Number.NaN,
-      essTail: nuts ? essTail(perChain) : Number.NaN,
+      ...diag,
     };
   });
   const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));

@@ -17,7 +17,12 @@ import {
 import type { Interval } from "./types.js";
 
 export function intervalOf(values: ArrayLike<number>): Interval {
-  const sorted = Float64Array.from(values).sort();
+  return intervalInPlace(Float64Array.from(values));
+}
+
+/** Like intervalOf, but sorts `buf` in place (no copy). */
+export function intervalInPlace(buf: Float64Array): Interval {
+  const sorted = buf.sort();
   let s = 0;
   for (let i = 0; i < sorted.length; i++) s += sorted[i];
   return {
@@ -159,7 +164,7 @@ export function summarisePosterior(
     const col = new Float64Array(D);
     for (let t = 0; t < n; t++) {
       for (let d = 0; d < D; d++) col[d] = arr[d * n + t];
-      const iv = intervalOf(col);
+      const iv = intervalInPlace(col);
       band.mean.push(iv.mean);
       band.q05.push(iv.q05);
       band.q95.push(iv.q95);
@@ -216,7 +221,7 @@ export function summarisePosterior(
           const q50: number[] = [];
           const q95: number[] = [];
           for (const col of curveY[c]) {
-            const iv = intervalOf(col);
+            const iv = intervalInPlace(col);
             m.push(iv.mean);
             q05.push(iv.q05);
             q50.push(iv.q50);
