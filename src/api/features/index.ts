@@ -1,0 +1,27 @@
+import type { RouteModule } from "../deps.js";
+import type { FeatureDeps } from "./deps.js";
+import { modeRoutes } from "./mode.js";
+import { allocationRoutes } from "./optimization/allocation.js";
+import { armRoutes } from "./optimization/arms.js";
+import { decisionRoutes } from "./optimization/decisions.js";
+import { overrideRoutes } from "./overrides.js";
+import { proposalRoutes } from "./proposals/routes.js";
+import { serviceAccountRoutes } from "./service-accounts.js";
+
+export type { FeatureDeps } from "./deps.js";
+
+/**
+ * The optimization-data routes (allocations, arms, decisions, cycles, proposals, overrides, mode, MMM,
+ * lab, service accounts), to pass as `buildApiServer({ ..., routes: featureRoutes(features) })`.
+ */
+export function featureRoutes(features: FeatureDeps): RouteModule[] {
+  return [
+    allocationRoutes,
+    armRoutes,
+    decisionRoutes,
+    proposalRoutes(features),
+    overrideRoutes(features),
+    modeRoutes(features),
+    serviceAccountRoutes,
+  ];
+}
