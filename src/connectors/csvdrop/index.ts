@@ -1,0 +1,6 @@
+export {
+  type DropFileResult,
+  type DropFolderOptions,
+  scanDropFolder,
+  watchDropFolder,
+} from "./drop-folder.js";
