@@ -85,6 +85,38 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
     expect(p.guardrailInputs).toMatchObject({ averageDailySpendMinor: 8_200 });
   });
 
+  it("reads today's hourly spend for the pacing rules: no increase after an hour over 15% of the budget", async () => {
+    const { accountId } = await seedAccount(store, [
+      { id: "c1", budget: 10_000 },
+      { id: "c2", budget: 10_000 },
+    ]);
+    const { date, hour } = { date: clock.now().toISOString().slice(0, 10), hour: clock.now().getUTCHours() };
+    await store.query(
+      `INSERT INTO performance_hourly (account_id, date, hour, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor, conversions, revenue_minor)
+       VALUES ($1, $2, $3, 'c1', '', '', 100, 1, 1600, 0, 0), ($1, $2, $3, 'c2', '', '', 100, 1, 900, 0, 0)`,
+      [accountId, date, hour],
+    );
+    const hot = await gov.proposals.create(system, {
+      accountId,
+      entity: { level: "campaign", id: "c1" },
+      change: budget(10_300),
+      reason: "scale",
+    });
+    expect(hot).toMatchObject({
+      status: "rejected",
+      statusChangedBy: "guardrails",
+      guardrailInputs: { pacing: { spendTodayMinor: 1_600, spendThisHourMinor: 1_600 } },
+    });
+    expect(hot.guardrailReasons.map((r) => r.rule)).toEqual(["hourly_pacing", "no_change"]);
+    const calm = await gov.proposals.create(system, {
+      accountId,
+      entity: { level: "campaign", id: "c2" },
+      change: budget(10_300),
+      reason: "scale",
+    });
+    expect(calm.after).toEqual({ dailyBudgetMinor: 10_300 });
+  });
+
   it("logs but never auto-approves in shadow mode; canary admits one entity per cycle", async () => {
     const shadow = await seedAccount(store, [{ id: "c1", budget: 10_000 }], { mode: "shadow" });
     const s = await gov.proposals.create(system, {

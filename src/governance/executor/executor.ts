@@ -9,6 +9,7 @@ import {
   otherActiveBudgets,
   recentHistory,
 } from "../context/account.js";
+import { pacingToday } from "../context/spend.js";
 import type { ExecutorDeps } from "../deps.js";
 import { checkChange } from "../guardrails/check-change.js";
 import { mutationWaitMs } from "../guardrails/rate-limits.js";
@@ -275,7 +276,13 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
         averageDailySpendMinor: p.guardrailInputs.averageDailySpendMinor ?? null,
         cacLowerBoundMinor: p.guardrailInputs.cacLowerBoundMinor ?? null,
         otherActiveBudgetsMinor: await otherActiveBudgets(s, p.accountId, p.entityLevel, p.entityId),
-        pacing: p.guardrailInputs.pacing ?? null,
+        // spend moved on since the proposal was made: read it again
+        pacing:
+          p.kind === "daily_budget"
+            ? ((await pacingToday(s, p.accountId, p.entityLevel, p.entityId, now, account.timeZone)) ??
+              p.guardrailInputs.pacing ??
+              null)
+            : null,
         usagePressure: health?.rateLimitPressure ?? null,
       },
       // the fuzz, when enabled, was drawn once when the proposal was made

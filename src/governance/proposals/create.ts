@@ -15,7 +15,7 @@ import {
   otherActiveBudgets,
   recentHistory,
 } from "../context/account.js";
-import { averageDailySpend } from "../context/spend.js";
+import { averageDailySpend, pacingToday } from "../context/spend.js";
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
@@ -202,6 +202,9 @@ export async function insertProposal(
         now,
         account.timeZone,
       );
+    }
+    if (signals.pacing === undefined && input.change.kind === "daily_budget") {
+      signals.pacing = await pacingToday(session, account.id, entity.level, entity.id, now, account.timeZone);
     }
     resolvedSignals = signals;
     let decision: ReturnType<typeof checkChange>;
