@@ -1,10 +1,13 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { createApiKey } from "../../api/index.js";
 import { readImportFile } from "../../connectors/csv/index.js";
 import { minorToMajor } from "../../domain/money.js";
+import { demoRoutes } from "../../service/demo/demo-routes.js";
 import { formatDaySummary } from "../../service/demo/demo-summary.js";
 import { startDemo } from "../../service/demo/run-demo.js";
+import { startHttpServer } from "../../service/http-server.js";
 import { importPerformance } from "../../store/performance-import.js";
 import { performanceReport } from "../../store/reports.js";
 import { UsageError } from "../errors.js";
@@ -29,6 +32,8 @@ const SAMPLE_MAP = {
 };
 
 interface DemoFlags {
+  port: string;
+  host: string;
   scenario: string;
   speed: string;
   seed: string;
@@ -46,6 +51,8 @@ export function registerDemo(program: Command): void {
     .option("--seed <n>", "world seed", "1")
     .option("--days <n>", "stop after this many simulated days")
     .option("--no-oracle", "skip the lab oracle comparison")
+    .option("--port <port>", "API and dashboard port (0 picks a free one)", process.env.PORT ?? "8080")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--sample", "instead: import the bundled sample report and print it")
     .action(async (flags: DemoFlags) => {
       if (flags.sample) return importSample();
@@ -57,6 +64,9 @@ export function registerDemo(program: Command): void {
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0))
         throw new UsageError(`--days must be a positive whole number, got "${flags.days}"`);
+      const port = Number(flags.port);
+      if (!(Number.isInteger(port) && port >= 0 && port < 65536))
+        throw new UsageError(`--port must be 0-65535, got "${flags.port}"`);
       await withStore(async (store, signal) => {
         console.log(
           `AdPilot demo: scenario "${flags.scenario}", data in ${store.location}. Ctrl-C stops; running again resumes.`,
@@ -73,8 +83,29 @@ export function registerDemo(program: Command): void {
           },
           (summary) => console.log(formatDaySummary(summary, handle.currency)),
         );
+        const key = await createApiKey(store, {
+          workspaceId: handle.workspaceId,
+          role: "admin",
+          name: `demo ${new Date().toISOString()}`,
+        });
+        const http = await startHttpServer(
+          {
+            store,
+            events: handle.bus,
+            clock: () => new Date(),
+            status: {
+              status: () => ({ state: "running", scenario: flags.scenario, accountId: handle.accountId }),
+            },
+            routes: demoRoutes(store, handle),
+          },
+          { port, host: flags.host },
+        );
+        console.log(`API:       ${http.url}  (OpenAPI ${http.url}/openapi.json, reference ${http.url}/docs)`);
+        console.log(`Dashboard: ${http.dashboard ? http.url : "not built (npm run build:web)"}`);
+        console.log(`Admin API key for the demo workspace (shown once): ${key.key}`);
         signal.addEventListener("abort", () => void handle.stop());
         await handle.done;
+        await http.app.close();
       });
     });
 }
