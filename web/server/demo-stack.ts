@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { RouteModule } from "../../src/api/deps.js";
+import { featureRoutes } from "../../src/api/features/index.js";
+import { createApiKey } from "../../src/api/keys/index.js";
+import { buildApiServer } from "../../src/api/server.js";
+import type { Mode } from "../../src/domain/account-config.js";
+import { createGovernance } from "../../src/governance/index.js";
+import { createRng } from "../../src/models/random/index.js";
+import { DEMO_ADMIN, DEMO_WORKSPACE } from "../../src/service/demo/demo-setup.js";
+import { type DemoHandle, type DemoOptions, startDemo } from "../../src/service/demo/run-demo.js";
+import { createEventBus } from "../../src/service/event-bus.js";
+import { getAccountConfig } from "../../src/store/accounts.js";
+import { openStore, type Store } from "../../src/store/index.js";
+import { DASHBOARD_DIST, registerDashboard } from "./serve-dashboard.js";
+
+export interface DemoStack {
+  url: string;
+  store: Store;
+  demo: DemoHandle;
+  app: FastifyInstance;
+  keys: { admin: string; approver: string; viewer: string };
+  close(): Promise<void>;
+}
+
+export interface DemoStackOptions {
+  port?: number;
+  demo?: Partial<DemoOptions>;
+  /** Feature route modules (proposals, arms, alerts...) to mount next to the built-in ones. */
+  routes?: RouteModule[];
+  dist?: string;
+  dataDir?: string;
+  /** Switch the demo account to this mode once it exists (shadow/canary: proposals wait for a person). */
+  mode?: Mode;
+}
+
+/**
+ * The demo world + the HTTP API + the built dashboard on 127.0.0.1, in this process, on a fresh
+ * PGlite store in a temporary folder. Used by `web/dev-server.ts`, the e2e tests and the benchmark.
+ * The server is listening before the demo loop starts, so plugin start-up never competes with it.
+ */
+export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "adpilot-web-"));
+  const store = await openStore({ dataDir });
+  await store.query(
+    `INSERT INTO workspaces (id, name) VALUES ($1, 'Demo workspace') ON CONFLICT (id) DO NOTHING`,
+    [DEMO_WORKSPACE],
+  );
+  const now = new Date();
+  const key = async (role: "admin" | "approver" | "viewer") =>
+    (await createApiKey(store, { workspaceId: DEMO_WORKSPACE, role, name: `dashboard ${role}`, now })).key;
+  const keys = { admin: await key("admin"), approver: await key("approver"), viewer: await key("viewer") };
+  const bus = createEventBus();
+  const governance = createGovernance({ store, clock: () => new Date(), rng: createRng(1) });
+  const app = await buildApiServer({
+    store,
+    events: bus,
+    clock: () => new Date(),
+    routes: options.routes ?? featureRoutes({ governance }),
+    limits: { rateLimitMax: 100_000 },
+  });
+  await registerDashboard(app, options.dist ?? DASHBOARD_DIST);
+  await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const demo = await startDemo(
+    store,
+    { scenario: "ecommerce", seed: 1, speed: 0.5, hoursPerCycle: 6, oracle: true, ...options.demo },
+    () => {},
+    bus,
+  );
+  if (options.mode) {
+    if ((await getAccountConfig(store, demo.accountId)).mode !== options.mode) {
+      await governance.setMode(DEMO_ADMIN, demo.accountId, options.mode, `dashboard stack: ${options.mode}`);
+    }
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    demo,
+    app,
+    keys,
+    async close() {
+      await app.close();
+      await demo.stop();
+      await store.close();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
