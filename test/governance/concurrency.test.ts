@@ -34,7 +34,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("concurrency on PostgreSQL", () 
     await store.close();
   });
 
-  it("four concurrent workers never double-apply and never exceed a limit", async () => {
+  it("four concurrent workers never double-apply and never exceed a limit", {
+    timeout: 180_000,
+  }, async () => {
     const clock = new FakeClock();
     const campaigns = Array.from({ length: 2 * WORKERS }, (_, i) => ({ id: `c${i}`, budget: 10_000 }));
     const limits = { changesPerCampaignPerHour: 3, changesPerAccountPerDay: 20, accountDailyBudget: 820 };

@@ -27,7 +27,9 @@ describe.each(testEngines())("crash safety on %s", (engine) => {
   });
   afterAll(() => store.close());
 
-  it(`applies each of ${CAMPAIGNS * ROUNDS} approved proposals exactly once despite random kills`, async () => {
+  it(`applies each of ${CAMPAIGNS * ROUNDS} approved proposals exactly once despite random kills`, {
+    timeout: 180_000,
+  }, async () => {
     const clock = new FakeClock();
     const gov: Governance = createGovernance(depsFor(store, clock, 11));
     const campaigns = Array.from({ length: CAMPAIGNS }, (_, i) => ({ id: `c${i}`, budget: 100_000 }));

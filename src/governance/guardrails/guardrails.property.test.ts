@@ -110,7 +110,9 @@ function assertLimits(ledger: Ledgered[], entities: SimEntity[], limits: Guardra
 }
 
 describe("guardrails never let a sequence break a limit (property)", () => {
-  it("holds over 10,000 random sequences of proposals, clocks and configurations", () => {
+  it("holds over 10,000 random sequences of proposals, clocks and configurations", {
+    timeout: 180_000,
+  }, () => {
     let steps = 0;
     let applied = 0;
     let clipped = 0;
