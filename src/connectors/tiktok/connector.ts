@@ -188,7 +188,8 @@ export class TikTokConnector implements AdPlatformConnector {
     const chunk = hourly ? 1 : (this.config.maxReportDays ?? 30);
     const facts: PerformanceFact[] = [];
     for (let start = request.from; start <= request.to; start = addDays(start, chunk)) {
-      const end = addDays(start, chunk - 1) < request.to ? addDays(start, chunk - 1) : request.to;
+      const last = addDays(start, chunk - 1);
+      const end = last < request.to ? last : request.to;
       const rows = await this.pages<{ dimensions: Record<string, string>; metrics: Record<string, string> }>(
         "report/integrated/get/",
         {
