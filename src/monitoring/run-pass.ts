@@ -10,6 +10,7 @@ import { probeConnector, recentApiCalls } from "./collect/api-probe.js";
 import { localClock } from "./collect/local-clock.js";
 import {
   dataQualityInput,
+  freshnessInput,
   type LocalNow,
   loopInput,
   type MonitoredAccount,
@@ -144,12 +145,21 @@ async function checkAccount(
       tokenExpiresAt: health?.tokenExpiresAt ?? null,
     };
   }
+  // The loop check is cheap and a crashing loop should page within a minute: it runs on every pass.
+  inputs.loop = await loopInput(deps.store, a, now);
   if (scope === "all") {
     const local = deps.localNow ? deps.localNow(a, now) : localClock(now, a.timeZone);
     inputs.pacing = await pacingInput(deps.store, a, local, now, deps.reportingLagHours);
     inputs.mapping = await mappingInput(deps.store, a, local, now);
-    inputs.loop = await loopInput(deps.store, a, now);
-    inputs.dataQuality = await dataQualityInput(deps.store, a, local, now, inputs.pacing.expectedShareNow);
+    const freshness = await freshnessInput(deps.store, a, local, deps.reportingLagHours);
+    inputs.dataQuality = await dataQualityInput(
+      deps.store,
+      a,
+      local,
+      now,
+      inputs.pacing.expectedShareNow,
+      freshness,
+    );
   }
   return runAccountChecks(inputs);
 }

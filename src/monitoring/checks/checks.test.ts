@@ -224,6 +224,8 @@ describe("data quality", () => {
     presentDates: Array.from({ length: 19 }, (_, i) => day(i).date),
     todayRows: 4,
     todayExpectedShare: 0.4,
+    unchangedHours: 1,
+    expectedShareMeanwhile: 0.04,
     entities: [
       { entityId: "cmp-1", impressions: 1000, clicks: 50, costMinor: 100, conversions: 2, revenueMinor: 300 },
     ],
@@ -241,6 +243,12 @@ describe("data quality", () => {
     input.presentDates = input.presentDates.filter((d) => d !== "2025-08-18");
     input.todayRows = 0;
     expect(causes(checkDataQuality(input))).toEqual(["data_quality:missing_days", "data_quality:stale"]);
+  });
+
+  it("fires when today's data stopped changing for hours a normal day would fill", () => {
+    const o = checkDataQuality({ ...healthy(), unchangedHours: 4, expectedShareMeanwhile: 0.2 });
+    expect(causes(o)).toEqual(["data_quality:stale"]);
+    expect(o.findings[0]!.headline).toBe("No new data for 4 h in account Shop");
   });
 
   it("fires on clicks > impressions, conversions > clicks and negative values", () => {

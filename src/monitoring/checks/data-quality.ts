@@ -25,6 +25,9 @@ export interface DataQualityInput {
   /** Rows reported for today, and the share of a normal day that should be reported by now. */
   todayRows: number;
   todayExpectedShare: number;
+  /** Hours today's totals have not changed at all, and the share of a normal day that should have arrived meanwhile. */
+  unchangedHours: number;
+  expectedShareMeanwhile: number;
   /** Each entity's totals over the window (consistency), including any raw negative values. */
   entities: EntityWindowTotals[];
   /** Per arm, complete days oldest first; the last day is tested against the ones before it. */
@@ -72,14 +75,26 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
     });
   }
 
-  if (input.todayRows === 0 && input.todayExpectedShare >= limits.todayExpectedShare) {
+  const frozen = input.unchangedHours >= 3 && input.expectedShareMeanwhile >= limits.todayExpectedShare;
+  if ((input.todayRows === 0 && input.todayExpectedShare >= limits.todayExpectedShare) || frozen) {
     findings.push({
       ...base,
       cause: "data_quality:stale",
       severity: "warning",
-      headline: `No data yet for today (${input.today}) in account ${input.accountName}`,
-      impact: `a normal day shows ${Math.round(input.todayExpectedShare * 100)}% of its spend by now`,
-      evidence: { today: input.today, todayRows: 0, expectedShareByNow: input.todayExpectedShare },
+      headline:
+        input.todayRows === 0
+          ? `No data yet for today (${input.today}) in account ${input.accountName}`
+          : `No new data for ${input.unchangedHours} h in account ${input.accountName}`,
+      impact:
+        input.todayRows === 0
+          ? `a normal day shows ${Math.round(input.todayExpectedShare * 100)}% of its spend by now`
+          : `${Math.round(input.expectedShareMeanwhile * 100)}% of a normal day's spend should have arrived meanwhile`,
+      evidence: {
+        today: input.today,
+        todayRows: input.todayRows,
+        expectedShareByNow: input.todayExpectedShare,
+        unchangedHours: input.unchangedHours,
+      },
       suggestedAction:
         "Check the sync and the platform's reporting delay; see any API alert for this account.",
     });

@@ -223,6 +223,10 @@ export async function dataQualityInput(
   local: LocalNow,
   now: Date,
   todayExpectedShare: number,
+  freshness: { unchangedHours: number; expectedShareMeanwhile: number } = {
+    unchangedHours: 0,
+    expectedShareMeanwhile: 0,
+  },
 ): Promise<DataQualityInput> {
   const from = addDays(local.date, -22);
   const arm = a.armLevel === "ad_group" ? "adgroup_id" : "campaign_id";
@@ -282,10 +286,46 @@ export async function dataQualityInput(
     presentDates: [...present],
     todayRows,
     todayExpectedShare: first ? todayExpectedShare : 0,
+    ...freshness,
     entities: [...entities.values()],
     // Only arms with data for yesterday are tested (the last day is the one under test).
     arms: [...arms.entries()]
       .filter(([, days]) => days.at(-1)?.date === yesterday)
       .map(([armId, days]) => ({ armId, days })),
+  };
+}
+
+/** How many hours today's spend has not moved (from the samples), and the share a normal day gains meanwhile. */
+export async function freshnessInput(
+  store: Store,
+  a: MonitoredAccount,
+  local: LocalNow,
+  lagHours = 3,
+): Promise<{ unchangedHours: number; expectedShareMeanwhile: number }> {
+  const from = addDays(local.date, -28);
+  const samples = (
+    await store.query<SpendSample>(
+      `SELECT date::text AS date, hour, spend_minor AS "spendMinor" FROM monitor_spend_samples
+       WHERE account_id = $1 AND date >= $2 AND date <= $3`,
+      [a.accountId, from, local.date],
+    )
+  ).map((s) => ({ ...s, spendMinor: num(s.spendMinor) }));
+  const today = new Map(samples.filter((s) => s.date === local.date).map((s) => [s.hour, s.spendMinor]));
+  const current = today.get(local.hour);
+  let since = local.hour;
+  while (current !== undefined && since > 0 && today.get(since - 1) === current) since--;
+  const days = await store.query<{ date: string; spend: number }>(
+    `SELECT date::text AS date, sum(cost_minor)::bigint AS spend FROM performance_daily
+     WHERE account_id = $1 AND date >= $2 AND date < $3 GROUP BY date`,
+    [a.accountId, from, local.date],
+  );
+  const finals = new Map(days.map((d) => [d.date, num(d.spend)]));
+  const past = samples.filter((s) => s.date !== local.date);
+  return {
+    unchangedHours: local.hour - since,
+    expectedShareMeanwhile: Math.max(
+      0,
+      expectedShareBy(past, finals, local.hour, lagHours) - expectedShareBy(past, finals, since, lagHours),
+    ),
   };
 }
