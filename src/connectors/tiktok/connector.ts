@@ -189,7 +189,7 @@ export class TikTokConnector implements AdPlatformConnector {
     const facts: PerformanceFact[] = [];
     for (let start = request.from; start <= request.to; start = addDays(start, chunk)) {
       const last = addDays(start, chunk - 1);
-      const end = last < request.to ? last : request.to;
+      const end = earlierDate(last, request.to);
       const rows = await this.pages<{ dimensions: Record<string, string>; metrics: Record<string, string> }>(
         "report/integrated/get/",
         {
@@ -386,4 +386,9 @@ function count(text: string | undefined): number {
 
 function refused(kind: ConnectorFailure["kind"], message: string): ChangeResult {
   return { ok: false, after: null, platformResponse: null, error: { kind, message } };
+}
+
+/** The earlier of two ISO dates (string comparison; Math.min would coerce them to NaN). */
+function earlierDate(a: string, b: string): string {
+  return a.localeCompare(b) <= 0 ? a : b;
 }
