@@ -4,14 +4,17 @@ import { GovernanceError } from "../governance/index.js";
 import { registerAccounts } from "./commands/accounts.js";
 import { registerAudit, registerMode, registerRollback } from "./commands/audit.js";
 import { registerConfig } from "./commands/config.js";
+import { registerConnect } from "./commands/connect.js";
 import { registerDb } from "./commands/db.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerLab } from "./commands/lab.js";
 import { registerOverrides } from "./commands/overrides.js";
+import { registerPlatforms } from "./commands/platforms.js";
 import { registerProposals } from "./commands/proposals.js";
 import { registerReport } from "./commands/report.js";
+import { registerServe } from "./commands/serve.js";
 import { UsageError } from "./errors.js";
 
 export function buildProgram(): Command {
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerMode(program);
   registerAudit(program);
   registerKeys(program);
+  registerServe(program);
+  registerConnect(program);
+  registerPlatforms(program);
   registerLab(program);
   registerDemo(program);
   return program;

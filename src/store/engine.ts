@@ -31,6 +31,12 @@ export interface Store {
   readonly db: Db;
   /** Where the data lives, for messages: a folder or a redacted connection string. */
   readonly location: string;
+  /** The embedded engine's instance (job queue adapters need it); undefined on PostgreSQL. */
+  readonly pglite?: PGlite;
+  /** The PostgreSQL connection string; undefined on PGlite. */
+  readonly databaseUrl?: string;
+  /** The Postgres schema in use, when not the default (tests). */
+  readonly schema?: string;
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -97,6 +103,8 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
     kind: "pglite",
     db: drizzlePglite(client) as unknown as Db,
     location,
+    pglite: client,
+    schema: options.schema,
     async query<T>(text: string, params: unknown[] = []) {
       return (await client.query<T>(text, params)).rows;
     },
@@ -141,6 +149,8 @@ async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Pro
     kind: "postgres",
     db: drizzlePg(pool) as unknown as Db,
     location: redact(databaseUrl),
+    databaseUrl,
+    schema: options.schema,
     async query<T>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as T[];
     },
