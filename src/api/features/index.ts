@@ -1,5 +1,7 @@
 import type { RouteModule } from "../deps.js";
 import type { FeatureDeps } from "./deps.js";
+import { labRoutes } from "./lab/routes.js";
+import { mmmRoutes } from "./mmm/routes.js";
 import { modeRoutes } from "./mode.js";
 import { allocationRoutes } from "./optimization/allocation.js";
 import { armRoutes } from "./optimization/arms.js";
@@ -9,6 +11,10 @@ import { proposalRoutes } from "./proposals/routes.js";
 import { serviceAccountRoutes } from "./service-accounts.js";
 
 export type { FeatureDeps } from "./deps.js";
+export { executeLabRun, recordLabRun } from "./lab/job.js";
+export type { LabRunParams } from "./lab/params.js";
+export { executeMmmFit, recordMmmFit } from "./mmm/fit-job.js";
+export type { MmmFitParams } from "./mmm/params.js";
 
 /**
  * The optimization-data routes (allocations, arms, decisions, cycles, proposals, overrides, mode, MMM,
@@ -22,6 +28,8 @@ export function featureRoutes(features: FeatureDeps): RouteModule[] {
     proposalRoutes(features),
     overrideRoutes(features),
     modeRoutes(features),
+    mmmRoutes(features),
+    labRoutes(features),
     serviceAccountRoutes,
   ];
 }

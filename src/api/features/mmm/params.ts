@@ -12,9 +12,9 @@ export const mmmFitParams = z
     target: z.enum(["conversions", "revenue"]).default("conversions"),
     from: isoDate.optional().describe("first day of data (default: all)"),
     to: isoDate.optional().describe("last day of data (default: all)"),
-    chains: z.number().int().min(1).max(8).default(2),
-    draws: z.number().int().min(50).max(4000).default(500),
-    tune: z.number().int().min(50).max(4000).default(500),
+    chains: z.number().int().min(1).max(8).default(4),
+    draws: z.number().int().min(50).max(4000).default(1000),
+    tune: z.number().int().min(50).max(4000).default(1000),
     seed: z
       .number()
       .int()
