@@ -12,10 +12,12 @@ export const CYCLE_QUEUE = "optimize-cycle";
  */
 export async function startQueue(store: Store): Promise<PgBoss> {
   const schema = store.schema ? `${store.schema}_pgboss` : "pgboss";
+  // Dead workers' jobs are noticed by the supervisor: every 10 s (pg-boss's default is 60 s).
+  const superviseIntervalSeconds = Number(process.env.ADPILOT_QUEUE_SUPERVISE_SECONDS ?? 10);
   const boss =
     store.kind === "pglite" && store.pglite
-      ? new PgBoss({ db: fromPglite(store.pglite), backend: "pglite", schema })
-      : new PgBoss({ connectionString: store.databaseUrl, schema, max: 4 });
+      ? new PgBoss({ db: fromPglite(store.pglite), backend: "pglite", schema, superviseIntervalSeconds })
+      : new PgBoss({ connectionString: store.databaseUrl, schema, max: 4, superviseIntervalSeconds });
   boss.on("error", () => {
     // Reported through job failures and monitoring; an idle connection error must not crash the worker.
   });
