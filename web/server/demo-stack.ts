@@ -22,6 +22,8 @@ export interface DemoStack {
   demo: DemoHandle;
   app: FastifyInstance;
   keys: { admin: string; approver: string; viewer: string };
+  /** The demo's simulated time (the governance clock of the API's proposal routes). */
+  clock(): Date;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,17 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     (await createApiKey(store, { workspaceId: DEMO_WORKSPACE, role, name: `dashboard ${role}`, now })).key;
   const keys = { admin: await key("admin"), approver: await key("approver"), viewer: await key("viewer") };
   const bus = createEventBus();
-  const governance = createGovernance({ store, clock: () => new Date(), rng: createRng(1) });
+  // The demo lives on a simulated clock and its proposals expire in simulated time, so approvals made
+  // through the API must be judged on that clock too: follow it from the cycles' events.
+  let simulatedNow: Date | null = null;
+  bus.subscribe(DEMO_WORKSPACE, (event) => {
+    const { date, hour } = event.data as { date?: string; hour?: number };
+    if (event.type === "cycle.started" && date && typeof hour === "number") {
+      simulatedNow = new Date(`${date}T${String(hour).padStart(2, "0")}:00:00.000Z`);
+    }
+  });
+  const demoClock = () => simulatedNow ?? new Date();
+  const governance = createGovernance({ store, clock: demoClock, rng: createRng(1) });
   const app = await buildApiServer({
     store,
     events: bus,
@@ -78,6 +90,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     }
   }
   return {
+    clock: demoClock,
     url: `http://127.0.0.1:${port}`,
     store,
     demo,

@@ -18,7 +18,7 @@ export function LiveFeed({ filter, limit = 12 }: { filter?: (type: string) => bo
       ) : (
         <ul className="feed" aria-live="polite" data-testid="live-feed">
           {events.map((e) => (
-            <li key={`${e.id}-${e.type}`} data-type={e.type}>
+            <li key={`${e.id}-${e.type}`} data-type={e.type} data-id={e.id}>
               <span className={`tag ${e.type.split(".")[0]}`}>{e.type}</span> {describeEvent(e)}
               <span className="muted small"> {formatDateTime(e.at)}</span>
             </li>

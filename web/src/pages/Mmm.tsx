@@ -10,10 +10,12 @@ export function MmmPage() {
   const { api, account, live } = useSession();
   const refresh = useThrottled(live.versions.mmm, 1000);
   const data = useData(
-    async () =>
-      normaliseMmm(
+    // Wrapped: "no fit yet" (null) must not read as "still loading".
+    async () => ({
+      m: normaliseMmm(
         await api.get<Record<string, unknown>>(`/accounts/${encodeURIComponent(account!.id)}/mmm`),
       ),
+    }),
     [api, account?.id],
     refresh,
   );
@@ -22,7 +24,7 @@ export function MmmPage() {
     <div className="page">
       <h1>Marketing-mix model</h1>
       <Loaded data={data} what="the marketing-mix model">
-        {(m) =>
+        {({ m }) =>
           m ? (
             <MmmBody m={m} currency={currency} />
           ) : (
