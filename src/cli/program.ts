@@ -10,6 +10,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerLab } from "./commands/lab.js";
+import { registerMmm } from "./commands/mmm.js";
 import { registerOverrides } from "./commands/overrides.js";
 import { registerPlatforms } from "./commands/platforms.js";
 import { registerProposals } from "./commands/proposals.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerConnect(program);
   registerPlatforms(program);
+  registerMmm(program);
   registerLab(program);
   registerDemo(program);
   return program;

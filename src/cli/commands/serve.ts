@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { featureRoutes } from "../../api/features/index.js";
 import { decimalToMinor } from "../../domain/money.js";
+import { createGovernance } from "../../governance/index.js";
+import { createRng } from "../../models/random/index.js";
 import {
   listServiceAccounts,
   setServiceAccountActive,

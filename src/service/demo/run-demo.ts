@@ -28,6 +28,8 @@ export interface DemoHandle {
   workspaceId: string;
   bus: EventBus;
   currency: string;
+  /** The simulated clock (governance decisions made through the API must use it too). */
+  clock: () => Date;
   /** Resolves when the demo stops (after `stop()` or `days`). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -116,6 +118,7 @@ export async function startDemo(
     workspaceId: DEMO_WORKSPACE,
     bus,
     currency: runtime.world.scenario.currency,
+    clock: () => runtime.now().instant,
     done,
     async stop() {
       stopping = true;
