@@ -8,6 +8,13 @@ import { formatMoney, formatNumber } from "../../web/src/lib/format.js";
 import { latestDay, periodRange } from "../../web/src/lib/kpis.js";
 
 const SCREENSHOTS = join(process.cwd(), "test-artifacts", "screenshots");
+/** The browser's document, typed for the few calls inside page functions (no DOM lib here); the
+ * functions are serialised into the page, so each one names `globalThis.document` itself. */
+type PageDocument = {
+  querySelector(selector: string): unknown;
+  querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }>;
+};
+
 const PAGES = ["overview", "allocations", "approvals", "mmm", "overrides", "lab", "alerts", "settings"];
 
 if (!hasChromium()) {
@@ -67,9 +74,11 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
     );
     await page.waitForFunction(
       (after) =>
-        [...document.querySelectorAll("[data-testid=live-feed] li[data-type='decision.recorded']")].some(
-          (li) => Number(li.getAttribute("data-id")) > after,
-        ),
+        Array.from(
+          (globalThis as unknown as { document: PageDocument }).document.querySelectorAll(
+            "[data-testid=live-feed] li[data-type='decision.recorded']",
+          ),
+        ).some((li) => Number(li.getAttribute("data-id")) > after),
       seen,
       { timeout: 20_000 },
     );
@@ -125,7 +134,12 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
       await admin.waitForSelector(".page h1");
       // Screenshots document the page whatever it shows; a page still loading after 10 s is reported.
       const settled = await admin
-        .waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 10_000 })
+        .waitForFunction(
+          () =>
+            !(globalThis as unknown as { document: PageDocument }).document.querySelector("[aria-busy=true]"),
+          null,
+          { timeout: 10_000 },
+        )
         .then(() => true)
         .catch(() => false);
       if (!settled) console.warn(`e2e: page ${name} still loading after 10 s`);

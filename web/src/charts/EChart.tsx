@@ -1,20 +1,5 @@
-import { BarChart, LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
-import type { EChartsCoreOption } from "echarts/core";
-import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
-
-// Only the pieces the dashboard draws, to keep the bundle small.
-echarts.use([
-  LineChart,
-  BarChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  MarkLineComponent,
-  CanvasRenderer,
-]);
+import type { ECharts, EChartsCoreOption } from "echarts/core";
+import { useEffect, useRef, useState } from "react";
 
 /** Okabe-Ito: distinguishable with the common colour-vision deficiencies. */
 export const PALETTE = [
@@ -28,6 +13,13 @@ export const PALETTE = [
   "#000000",
 ];
 
+// The chart library is a separate chunk, fetched once: the numbers never wait for it.
+let library: Promise<typeof import("./echarts-setup.js")> | null = null;
+const loadLibrary = () => {
+  library ??= import("./echarts-setup.js");
+  return library;
+};
+
 export function EChart({
   option,
   label,
@@ -38,21 +30,28 @@ export function EChart({
   height?: number;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const [chart, setChart] = useState<ECharts | null>(null);
   useEffect(() => {
-    if (!ref.current) return;
-    const instance = echarts.init(ref.current, null, { renderer: "canvas" });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(ref.current);
+    let disposed = false;
+    let cleanup = () => {};
+    void loadLibrary().then(({ echarts }) => {
+      if (disposed || !ref.current) return;
+      const instance = echarts.init(ref.current, null, { renderer: "canvas" });
+      const observer = new ResizeObserver(() => instance.resize());
+      observer.observe(ref.current);
+      cleanup = () => {
+        observer.disconnect();
+        instance.dispose();
+      };
+      setChart(instance);
+    });
     return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
+      disposed = true;
+      cleanup();
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ color: PALETTE, animation: false, ...option }, { notMerge: true });
-  }, [option]);
+    chart?.setOption({ color: PALETTE, animation: false, ...option }, { notMerge: true });
+  }, [chart, option]);
   return <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />;
 }
