@@ -18,8 +18,13 @@ export interface HttpOptions {
  * The service's HTTP face: the API (authenticated JSON, OpenAPI at /openapi.json, /events) plus the
  * dashboard's static files at `/`. Returns the listening address.
  */
-export async function startHttpServer(deps: ApiDeps, options: HttpOptions) {
+export async function startHttpServer(
+  deps: ApiDeps,
+  options: HttpOptions,
+  publicRoutes?: (app: Awaited<ReturnType<typeof buildApiServer>>) => void | Promise<void>,
+) {
   const app = await buildApiServer(deps);
+  await publicRoutes?.(app);
   const webDir = options.webDir === undefined ? WEB_DIST : options.webDir;
   const dashboard = webDir !== null && existsSync(join(webDir, "index.html"));
   if (dashboard) {

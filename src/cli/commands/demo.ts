@@ -4,9 +4,18 @@ import type { Command } from "commander";
 import { createApiKey } from "../../api/index.js";
 import { readImportFile } from "../../connectors/csv/index.js";
 import { minorToMajor } from "../../domain/money.js";
+import { FAULT_KINDS, type FaultKind } from "../../lab/scenario/schema.js";
+import { alertRoutes } from "../../monitoring/api-routes.js";
+import {
+  createMonitoringMetrics,
+  metricsRoutes as monitoringMetricsRoutes,
+} from "../../monitoring/metrics.js";
+import { notifiersFromEnv } from "../../monitoring/notify/config.js";
 import { demoRoutes } from "../../service/demo/demo-routes.js";
+import { DEMO_WORKSPACE } from "../../service/demo/demo-setup.js";
 import { formatDaySummary } from "../../service/demo/demo-summary.js";
 import { startDemo } from "../../service/demo/run-demo.js";
+import { createEventBus } from "../../service/event-bus.js";
 import { startHttpServer } from "../../service/http-server.js";
 import { importPerformance } from "../../store/performance-import.js";
 import { performanceReport } from "../../store/reports.js";
@@ -39,6 +48,7 @@ interface DemoFlags {
   seed: string;
   days?: string;
   sample?: boolean;
+  fault?: string;
   oracle: boolean;
 }
 
@@ -53,6 +63,10 @@ export function registerDemo(program: Command): void {
     .option("--no-oracle", "skip the lab oracle comparison")
     .option("--port <port>", "API and dashboard port (0 picks a free one)", process.env.PORT ?? "8080")
     .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--fault <kind[@day]>",
+      `switch a sandbox fault on after some simulated days (${FAULT_KINDS.join("|")}), e.g. errors@10`,
+    )
     .option("--sample", "instead: import the bundled sample report and print it")
     .action(async (flags: DemoFlags) => {
       if (flags.sample) return importSample();
@@ -64,10 +78,19 @@ export function registerDemo(program: Command): void {
       const days = flags.days === undefined ? undefined : Number(flags.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0))
         throw new UsageError(`--days must be a positive whole number, got "${flags.days}"`);
+      const fault = flags.fault ? parseFault(flags.fault) : undefined;
       const port = Number(flags.port);
       if (!(Number.isInteger(port) && port >= 0 && port < 65536))
         throw new UsageError(`--port must be 0-65535, got "${flags.port}"`);
       await withStore(async (store, signal) => {
+        const bus = createEventBus();
+        const metrics = createMonitoringMetrics({ store });
+        bus.subscribe(DEMO_WORKSPACE, (event) => metrics.observeEvent(event));
+        bus.subscribe(DEMO_WORKSPACE, (event) => {
+          if (event.type === "alert.opened")
+            console.log(`ALERT ${String(event.data.severity ?? "")}: ${String(event.data.title ?? "")}`);
+          if (event.type === "alert.resolved") console.log(`resolved: ${String(event.data.title ?? "")}`);
+        });
         console.log(
           `AdPilot demo: scenario "${flags.scenario}", data in ${store.location}. Ctrl-C stops; running again resumes.`,
         );
@@ -80,8 +103,11 @@ export function registerDemo(program: Command): void {
             hoursPerCycle: 6,
             days,
             oracle: flags.oracle,
+            fault,
+            monitoring: { ...notifiersFromEnv(), metrics },
           },
           (summary) => console.log(formatDaySummary(summary, handle.currency)),
+          bus,
         );
         const key = await createApiKey(store, {
           workspaceId: handle.workspaceId,
@@ -96,9 +122,10 @@ export function registerDemo(program: Command): void {
             status: {
               status: () => ({ state: "running", scenario: flags.scenario, accountId: handle.accountId }),
             },
-            routes: demoRoutes(store, handle),
+            routes: [...demoRoutes(store, handle), alertRoutes],
           },
           { port, host: flags.host },
+          (app) => monitoringMetricsRoutes(app, { metrics }),
         );
         console.log(`API:       ${http.url}  (OpenAPI ${http.url}/openapi.json, reference ${http.url}/docs)`);
         console.log(`Dashboard: ${http.dashboard ? http.url : "not built (npm run build:web)"}`);
@@ -108,6 +135,17 @@ export function registerDemo(program: Command): void {
         await http.app.close();
       });
     });
+}
+
+function parseFault(text: string): { kind: FaultKind; afterDays: number } {
+  const [kind, day = "0"] = text.split("@");
+  if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`unknown fault "${kind}": expected one of ${FAULT_KINDS.join(", ")}`);
+  }
+  const afterDays = Number(day);
+  if (!(Number.isInteger(afterDays) && afterDays >= 0))
+    throw new UsageError(`--fault day must be a whole number, got "${day}"`);
+  return { kind: kind as FaultKind, afterDays };
 }
 
 async function importSample(): Promise<void> {

@@ -1,6 +1,8 @@
 import pino from "pino";
 import { createGovernance } from "../../governance/index.js";
+import type { FaultKind } from "../../lab/faults.js";
 import { createRng } from "../../models/random/index.js";
+import { type MonitoringDeps, runMonitoringPass } from "../../monitoring/run-pass.js";
 import type { Store } from "../../store/index.js";
 import { type CycleDeps, runCycle } from "../cycle/run-cycle.js";
 import { createEventBus, type EventBus } from "../event-bus.js";
@@ -21,6 +23,10 @@ export interface DemoOptions {
   days?: number;
   /** Compare with the lab oracle (costs ~1 s at start). */
   oracle?: boolean;
+  /** Switch a sandbox fault on after this many simulated days (to see monitoring alert). */
+  fault?: { kind: FaultKind; afterDays: number; rate?: number };
+  /** Monitoring dependencies; when given, every check runs after each cycle. */
+  monitoring?: Omit<MonitoringDeps, "store" | "bus" | "connectorFor" | "localNow">;
 }
 
 export interface DemoHandle {
@@ -94,9 +100,29 @@ export async function startDemo(
     while (!stopping) {
       const started = Date.now();
       const before = runtime.now();
+      // Set again every cycle: a failed cycle restores the last saved world, which may predate the switch.
+      if (options.fault && runtime.world.world.day - startDay >= options.fault.afterDays) {
+        runtime.world.faults.set(options.fault.kind, { rate: options.fault.rate ?? 1 });
+      }
       await runCycle(deps, accountId).catch(() => {
         // Already recorded as a failed cycle with backoff; the demo keeps going.
       });
+      if (options.monitoring) {
+        await runMonitoringPass(
+          {
+            ...options.monitoring,
+            store,
+            bus,
+            connectorFor: async () => runtime.connector,
+            localNow: () => {
+              const { date, hour } = runtime.now();
+              return { date, hour };
+            },
+          },
+          runtime.now().instant,
+          { scope: "all", accountIds: [accountId] },
+        ).catch(() => {});
+      }
       const day = runtime.world.world.day;
       if (day !== lastDay) {
         tracker?.catchUp();
