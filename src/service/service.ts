@@ -3,6 +3,9 @@ import type { PgBoss } from "pg-boss";
 import pino, { type Logger } from "pino";
 import { createGovernance } from "../governance/index.js";
 import { createRng } from "../models/random/index.js";
+import type { MonitoringMetrics } from "../monitoring/metrics.js";
+import { notifiersFromEnv } from "../monitoring/notify/config.js";
+import { type MonitoringDeps, runMonitoringPass } from "../monitoring/run-pass.js";
 import type { Store } from "../store/index.js";
 import { type CycleDeps, runCycle } from "./cycle/run-cycle.js";
 import { dueAccounts, listServiceAccounts } from "./cycle/service-accounts.js";
@@ -19,6 +22,8 @@ export interface ServiceOptions {
   /** How often the scheduler looks for due accounts. */
   tickMs?: number;
   log?: Logger;
+  /** Prometheus metrics fed from the service's events. */
+  metrics?: MonitoringMetrics;
 }
 
 export interface RunningService {
@@ -55,15 +60,31 @@ export async function startService(
     runtimeFor,
     gateway: governanceGateway(governance, executor, (accountId) => workspaceOf.get(accountId) ?? "default"),
   };
+  const monitoring: MonitoringDeps = {
+    store,
+    bus,
+    log,
+    connectorFor: async (accountId) => (await runtimeFor(accountId)).connector,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...notifiersFromEnv(),
+  };
   const boss: PgBoss = await startQueue(store);
   if (options.worker !== false) {
     await boss.work<CycleJob>(CYCLE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
       const accounts = await listServiceAccounts(store);
       for (const a of accounts) workspaceOf.set(a.accountId, a.workspaceId);
-      await runCycle(deps, job.data.accountId);
+      try {
+        await runCycle(deps, job.data.accountId);
+      } finally {
+        await runMonitoringPass(monitoring, new Date(), {
+          scope: "all",
+          accountIds: [job.data.accountId],
+        }).catch((error) => log.warn({ err: (error as Error).message }, "monitoring pass failed"));
+      }
     });
   }
   let timer: NodeJS.Timeout | undefined;
+  let healthTimer: NodeJS.Timeout | undefined;
   if (options.scheduler !== false) {
     const tick = async () => {
       try {
@@ -76,6 +97,11 @@ export async function startService(
     };
     await tick();
     timer = setInterval(tick, options.tickMs ?? 5_000);
+    healthTimer = setInterval(() => {
+      runMonitoringPass(monitoring, new Date(), { scope: "health" }).catch((error) =>
+        log.warn({ err: (error as Error).message }, "health pass failed"),
+      );
+    }, 60_000);
   }
   return {
     workerId,
@@ -95,6 +121,7 @@ export async function startService(
     },
     async stop(timeoutMs = 30_000) {
       if (timer) clearInterval(timer);
+      if (healthTimer) clearInterval(healthTimer);
       await boss.stop({ graceful: true, timeout: timeoutMs });
     },
   };

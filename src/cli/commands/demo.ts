@@ -105,6 +105,7 @@ export function registerDemo(program: Command): void {
             oracle: flags.oracle,
             fault,
             monitoring: { ...notifiersFromEnv(), metrics },
+            paused: true,
           },
           (summary) => console.log(formatDaySummary(summary, handle.currency)),
           bus,
@@ -131,6 +132,7 @@ export function registerDemo(program: Command): void {
         console.log(`Dashboard: ${http.dashboard ? http.url : "not built (npm run build:web)"}`);
         console.log(`Admin API key for the demo workspace (shown once): ${key.key}`);
         signal.addEventListener("abort", () => void handle.stop());
+        handle.resume();
         await handle.done;
         await http.app.close();
       });

@@ -3,6 +3,11 @@ import { featureRoutes } from "../../api/features/index.js";
 import { decimalToMinor } from "../../domain/money.js";
 import { createGovernance } from "../../governance/index.js";
 import { createRng } from "../../models/random/index.js";
+import { alertRoutes } from "../../monitoring/api-routes.js";
+import {
+  createMonitoringMetrics,
+  metricsRoutes as monitoringMetricsRoutes,
+} from "../../monitoring/metrics.js";
 import {
   listServiceAccounts,
   setServiceAccountActive,
@@ -33,14 +38,33 @@ export function registerServe(program: Command): void {
           throw new UsageError(`--port must be 0-65535, got "${flags.port}"`);
         await withStore(async (store, signal) => {
           const bus = createEventBus();
+          const metrics = createMonitoringMetrics({ store });
+          bus.subscribe("default", (event) => metrics.observeEvent(event));
           const service = await startService(store, bus, {
             scheduler: flags.scheduler,
             worker: flags.worker,
+            metrics,
           });
           const http = flags.api
             ? await startHttpServer(
-                { store, events: bus, clock: () => new Date(), status: service },
+                {
+                  store,
+                  events: bus,
+                  clock: () => new Date(),
+                  status: service,
+                  routes: [
+                    ...featureRoutes({
+                      governance: createGovernance({
+                        store,
+                        clock: () => new Date(),
+                        rng: createRng(process.pid),
+                      }),
+                    }),
+                    alertRoutes,
+                  ],
+                },
                 { port, host: flags.host },
+                (app) => monitoringMetricsRoutes(app, { metrics }),
               )
             : null;
           console.log(

@@ -27,6 +27,8 @@ export interface DemoOptions {
   fault?: { kind: FaultKind; afterDays: number; rate?: number };
   /** Monitoring dependencies; when given, every check runs after each cycle. */
   monitoring?: Omit<MonitoringDeps, "store" | "bus" | "connectorFor" | "localNow">;
+  /** Wait for `resume()` before the first cycle (so the API can start first). */
+  paused?: boolean;
 }
 
 export interface DemoHandle {
@@ -38,6 +40,8 @@ export interface DemoHandle {
   clock: () => Date;
   /** Resolves when the demo stops (after `stop()` or `days`). */
   done: Promise<void>;
+  /** Starts the cycles of a demo created with `paused: true`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -94,7 +98,10 @@ export async function startDemo(
   const periodMs = 1000 / (options.speed * (24 / options.hoursPerCycle));
   let stopping = false;
   let wake: (() => void) | null = null;
+  let resume = () => {};
+  const started = options.paused ? new Promise<void>((r) => (resume = r)) : Promise.resolve();
   const loop = async () => {
+    await started;
     let lastDay = runtime.world.world.day;
     const startDay = lastDay;
     while (!stopping) {
@@ -146,8 +153,10 @@ export async function startDemo(
     currency: runtime.world.scenario.currency,
     clock: () => runtime.now().instant,
     done,
+    resume: () => resume(),
     async stop() {
       stopping = true;
+      resume();
       wake?.();
       await done;
     },
