@@ -2,9 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { listScenarios, runLab } from "../../connectors/sandbox/index.js";
+import { listScenarios, loadScenario, runLab } from "../../connectors/sandbox/index.js";
+import { type DailyRow, FIDELITY_GATES, fidelity } from "../../lab/evaluation/fidelity.js";
 import { BUILTIN_POLICIES, formatSummaryTable, perWorldCsv } from "../../lab/index.js";
+import { compileScenario } from "../../lab/world/compile.js";
+import { dailyRows } from "../../lab/world/summary.js";
+import { World } from "../../lab/world/world.js";
+import { resolveAccount } from "../../store/accounts.js";
 import { UsageError } from "../errors.js";
+import { withStore } from "../store-session.js";
 import { renderTable } from "../table.js";
 
 interface LabRunFlags {
@@ -42,6 +48,57 @@ export function registerLab(program: Command): void {
         ),
       );
     });
+  lab
+    .command("fidelity <scenario>")
+    .description(
+      "how closely a scenario's sandbox reports match an imported history (KS and MAPE of daily ROAS, CAC, CTR)",
+    )
+    .requiredOption("--account <id>", "the account whose imported history to compare with")
+    .option("--workspace <id>", "workspace", "default")
+    .option("--seed <n>", "world seed", "1")
+    .option("--users <n>", "simulated users (default: the scenario's)")
+    .option("--json", "print JSON")
+    .action(
+      async (
+        scenarioName: string,
+        flags: { account: string; workspace: string; seed: string; users?: string; json?: boolean },
+      ) => {
+        const real = await withStore(async (store) => {
+          const account = await resolveAccount(store, flags.account, flags.workspace);
+          return store.query<DailyRow>(
+            `SELECT date::text AS date, sum(impressions)::bigint AS impressions, sum(clicks)::bigint AS clicks,
+                  sum(cost_minor)::bigint AS "costMinor", sum(conversions)::float8 AS conversions,
+                  sum(revenue_minor)::bigint AS "revenueMinor"
+           FROM performance_daily WHERE account_id = $1 GROUP BY date ORDER BY date`,
+            [account.id],
+          );
+        });
+        if (real.length < 7)
+          throw new UsageError(
+            `account ${flags.account} has ${real.length} days of history; fidelity needs at least 7`,
+          );
+        const scenario = loadScenario(scenarioName);
+        const cw = compileScenario(scenario, {
+          users:
+            flags.users === undefined
+              ? scenario.population.users
+              : positiveInt("--users", flags.users, 10_000_000),
+        });
+        const sim = dailyRows(new World(cw, positiveInt("--seed", flags.seed, 2 ** 31)).run(real.length));
+        const report = fidelity(real, sim);
+        if (flags.json)
+          return void console.log(JSON.stringify({ gates: FIDELITY_GATES, ...report }, null, 2));
+        const row = (name: string, m: typeof report.roas) => [name, m.mape.toFixed(3), m.ks.toFixed(3)];
+        console.log(
+          renderTable(
+            ["metric", `MAPE (gate <= ${FIDELITY_GATES.mape})`, `KS (gate <= ${FIDELITY_GATES.ks})`],
+            [row("ROAS", report.roas), row("CAC", report.cac), row("CTR", report.ctr)],
+          ),
+        );
+        console.log(`${report.days} days compared: ${report.pass ? "PASS" : "FAIL"} (the seed's gates)`);
+        if (!report.pass) process.exitCode = 1;
+      },
+    );
   lab
     .command("run <scenario>")
     .description(
