@@ -352,3 +352,17 @@ if (existsSync(OBD)) {
 } else {
   console.log(`# OBD sample not found at ${OBD}; ope-relative-error-* skipped`);
 }
+
+// ---------------------------------------------------------------- % of oracle in the lab
+// The planner's Thompson-sampling policy on each shipped scenario, against the lab's oracle and a
+// uniform split, on the same seeded worlds (true incremental conversions; the oracle ignores
+// cross-channel effects, so more than 100% is possible).
+if (process.env.BANDITS_BENCH_LAB !== "0") {
+  const { runLab } = await import("../src/connectors/sandbox/index.js");
+  for (const scenario of ["ecommerce", "service-business", "subscription-app"]) {
+    for (const policy of ["thompson", "uniform"]) {
+      const s = await runLab({ scenario, days: 45, worlds: 6, seed: 1, threads: 2, policy });
+      print(`lab-pct-of-oracle-${scenario}-${policy}`, s.pctOfOracle?.mean ?? Number.NaN, "%", 1);
+    }
+  }
+}
