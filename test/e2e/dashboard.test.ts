@@ -87,6 +87,9 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
 
   it("shows the overview with the numbers the API reports, and approvals lose an approved proposal", async () => {
     await stack.demo.stop(); // a still world: the page and the API must see the same days
+    // Freeze the simulated clock: at demo speed a day passes every two seconds, and a proposal
+    // shown in the queue could expire (in simulated time) between the screenshot and the click.
+    await stack.demo.stop();
     const page = await signIn(stack.keys.approver);
     const accountId = stack.demo.accountId;
     const days = await api<{ rows: Parameters<typeof latestDay>[0] }>(
