@@ -93,6 +93,9 @@ export function createGovernance(deps: GovernanceDeps): Governance {
       create: (actor, input) => createProposal(deps, actor, input),
       async list(actor, filter = {}) {
         ensureAllowed(actor, "proposals.view", actor.workspaceId);
+        // Cycles expire proposals, but between cycles the queue must not offer one that can no longer be
+        // approved: expire what is due first, so the list and an approval judge by the same clock.
+        await expireDue(deps);
         return listProposals(db, { ...filter, workspaceId: actor.workspaceId });
       },
       async show(actor, id) {

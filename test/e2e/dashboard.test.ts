@@ -50,7 +50,14 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     [dist, browser] = await Promise.all([buildDashboard(), launchChromium()]);
-    stack = await startDemoStack({ dist, mode: "shadow", demo: { speed: 0.5, oracle: false } });
+    stack = await startDemoStack({
+      dist,
+      mode: "shadow",
+      // A review window of a simulated month: at demo speed a day lasts four seconds, and the
+      // approval test needs proposals that are still open when it clicks.
+      config: { "guardrails.approvalExpiryHours": "720" },
+      demo: { speed: 0.5, oracle: false },
+    });
     // Enough simulated days for data, decisions and waiting proposals.
     const deadline = Date.now() + 40_000;
     for (;;) {
@@ -86,9 +93,8 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
   }, 90_000);
 
   it("shows the overview with the numbers the API reports, and approvals lose an approved proposal", async () => {
-    await stack.demo.stop(); // a still world: the page and the API must see the same days
-    // Freeze the simulated clock: at demo speed a day passes every two seconds, and a proposal
-    // shown in the queue could expire (in simulated time) between the screenshot and the click.
+    // A still world: the page and the API must see the same days, and at demo speed (a simulated
+    // day every two seconds) a proposal shown in the queue could expire before the click.
     await stack.demo.stop();
     const page = await signIn(stack.keys.approver);
     const accountId = stack.demo.accountId;
@@ -111,13 +117,15 @@ describe.skipIf(!hasChromium())("dashboard end to end (chromium)", () => {
 
     await page.goto(`${stack.url}/#/approvals`);
     await page.waitForSelector("[data-testid=proposal]");
-    // The oldest proposals may have expired on the simulated clock: approve the newest.
     const first = page.locator("[data-testid=proposal]").last();
     const id = Number(await first.getAttribute("data-id"));
     await page.screenshot({ path: join(SCREENSHOTS, "approvals.png"), fullPage: true });
     await first.locator("[data-testid=approve]").click();
+    // Either the notice or the page's error: a refused approval must fail with the server's reason.
+    await page.waitForSelector("[role=status]:has-text('approved.'), [role=alert]");
+    const refused = await page.locator("[role=alert]").allTextContents();
+    expect(refused, `approving proposal ${id}`).toEqual([]);
     await page.waitForSelector(`[data-testid=proposal][data-id="${id}"]`, { state: "detached" });
-    await page.waitForSelector("text=approved.");
     const after = await api<{ proposal: { status: string } }>(`/proposals/${id}`);
     expect(after.proposal.status).toBe("approved");
     await page.close();

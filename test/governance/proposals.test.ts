@@ -256,6 +256,29 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
     );
   });
 
+  it("never lists a proposal whose review window has passed as waiting: listing expires it first", async () => {
+    const { accountId } = await seedAccount(store, [{ id: "q1", budget: 10_000 }]);
+    const stale = await gov.proposals.create(system, {
+      accountId,
+      entity: { level: "campaign", id: "q1" },
+      change: budget(10_200),
+      reason: "scale",
+    });
+    const waiting = async () =>
+      (await gov.proposals.list(people.viewer, { accountId, status: "proposed" })).map((p) => p.id);
+    expect(await waiting()).toEqual([stale.id]);
+    clock.advance(25 * 3_600_000);
+    expect(await waiting()).toEqual([]);
+    const [expired] = await gov.proposals.list(people.viewer, { accountId, status: "expired" });
+    expect(expired).toMatchObject({
+      id: stale.id,
+      status: "expired",
+      statusComment: expect.stringMatching(/not reviewed before/),
+    });
+    const { history } = await gov.proposals.show(people.viewer, stale.id);
+    expect(history.map((h) => h.action)).toContain("proposal.expired");
+  });
+
   it("rejects with a required comment; batch approval is all or nothing", async () => {
     const { accountId } = await seedAccount(store, [
       { id: "c1", budget: 10_000 },

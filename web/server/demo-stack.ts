@@ -12,7 +12,7 @@ import { createRng } from "../../src/models/random/index.js";
 import { DEMO_ADMIN, DEMO_WORKSPACE } from "../../src/service/demo/demo-setup.js";
 import { type DemoHandle, type DemoOptions, startDemo } from "../../src/service/demo/run-demo.js";
 import { createEventBus } from "../../src/service/event-bus.js";
-import { getAccountConfig } from "../../src/store/accounts.js";
+import { getAccountConfig, setAccountConfigValue } from "../../src/store/accounts.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { DASHBOARD_DIST, registerDashboard } from "./serve-dashboard.js";
 
@@ -36,6 +36,8 @@ export interface DemoStackOptions {
   dataDir?: string;
   /** Switch the demo account to this mode once it exists (shadow/canary: proposals wait for a person). */
   mode?: Mode;
+  /** Account configuration values set before the first cycle, as for `adpilot config set` (key -> value). */
+  config?: Record<string, string>;
 }
 
 /**
@@ -80,7 +82,16 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const port = typeof address === "object" && address ? address.port : options.port;
   const demo = await startDemo(
     store,
-    { scenario: "ecommerce", seed: 1, speed: 0.5, hoursPerCycle: 6, oracle: true, ...options.demo },
+    // Paused until the mode and configuration are in place, so the first cycle already runs under them.
+    {
+      scenario: "ecommerce",
+      seed: 1,
+      speed: 0.5,
+      hoursPerCycle: 6,
+      oracle: true,
+      ...options.demo,
+      paused: true,
+    },
     () => {},
     bus,
   );
@@ -89,6 +100,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       await governance.setMode(DEMO_ADMIN, demo.accountId, options.mode, `dashboard stack: ${options.mode}`);
     }
   }
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    await setAccountConfigValue(store, demo.accountId, key, value, DEMO_ADMIN.userId);
+  }
+  if (!options.demo?.paused) demo.resume();
   return {
     clock: demoClock,
     url: `http://127.0.0.1:${port}`,
