@@ -57,17 +57,33 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
       : `SELECT g.external_id AS id, g.name, c.channel, g.status, g.daily_budget_minor AS budget FROM ad_groups g
          JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id WHERE g.account_id = $1`;
   const key = o.level === "campaign" ? "p.campaign_id" : "p.adgroup_id";
+  // The arm's first day of data: campaigns by the (account, campaign, date) index, one probe per arm;
+  // ad groups (no such index) by one grouped pass over the account's rows.
+  const first =
+    o.level === "campaign"
+      ? {
+          cte: "",
+          column: `(SELECT min(q.date)::text FROM performance_daily q WHERE q.account_id = $1 AND q.campaign_id = e.id)`,
+          join: "",
+        }
+      : {
+          cte: `, firsts AS (SELECT p.adgroup_id AS id, min(p.date)::text AS first_date FROM performance_daily p WHERE p.account_id = $1 GROUP BY 1)`,
+          column: "f.first_date",
+          join: " LEFT JOIN firsts f ON f.id = e.id",
+        };
+  // Only the days any figure below looks at are read (the window, and two weeks for fatigue), so a
+  // long history costs nothing per cycle.
   const rows = await store.query<Row>(
     `WITH e AS (${entity}),
      p AS (
        SELECT ${key} AS id, p.date, sum(p.cost_minor)::float8 AS cost, sum(p.impressions)::float8 AS imp,
               sum(p.clicks)::float8 AS clk, sum(p.conversions)::float8 AS conv, sum(p.revenue_minor)::float8 AS rev,
               ($2::date - p.date) AS age
-       FROM performance_daily p WHERE p.account_id = $1 AND p.date < $2::date
+       FROM performance_daily p
+       WHERE p.account_id = $1 AND p.date < $2::date AND p.date >= $2::date - greatest($3::int, 14)
        GROUP BY 1, 2
-     ),
-     firsts AS (SELECT ${key} AS id, min(p.date)::text AS first_date FROM performance_daily p WHERE p.account_id = $1 GROUP BY 1)
-     SELECT e.id, e.name, e.channel, e.status, e.budget, f.first_date,
+     )${first.cte}
+     SELECT e.id, e.name, e.channel, e.status, e.budget, ${first.column} AS first_date,
        coalesce(sum(p.cost * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS spend,
        coalesce(sum(p.imp * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS impressions,
        coalesce(sum(p.clk * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS clicks,
@@ -79,9 +95,9 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
        sum(p.clk) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS ctr_base,
        1000 * sum(p.cost) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS cpm_recent,
        1000 * sum(p.cost) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS cpm_base
-     FROM e LEFT JOIN p ON p.id = e.id LEFT JOIN firsts f ON f.id = e.id
+     FROM e LEFT JOIN p ON p.id = e.id${first.join}
      WHERE e.status <> 'removed'
-     GROUP BY e.id, e.name, e.channel, e.status, e.budget, f.first_date
+     GROUP BY e.id, e.name, e.channel, e.status, e.budget${o.level === "campaign" ? "" : ", f.first_date"}
      ORDER BY e.id`,
     [o.accountId, o.asOf, windowDays, discount],
   );
