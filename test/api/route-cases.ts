@@ -25,6 +25,7 @@ async function throwawayAccount(store: Store, workspaceId: string, tag: string):
 
 export const ROUTE_CASES: RouteCase[] = [
   { method: "GET", route: "/workspaces", targeted: false, request: async () => ({ url: "/workspaces" }) },
+  { method: "GET", route: "/whoami", targeted: false, request: async () => ({ url: "/whoami" }) },
   {
     method: "POST",
     route: "/workspaces",

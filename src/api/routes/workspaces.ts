@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { principalOf } from "../auth/principal.js";
+import { ROLES } from "../auth/roles.js";
 import type { ApiApp, ApiDeps } from "../deps.js";
-import { commonErrorResponses, conflict } from "../errors.js";
+import { commonErrorResponses, conflict, notFound } from "../errors.js";
 import { createApiKey } from "../keys/repository.js";
 
 const workspaceSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).meta({
@@ -42,6 +43,33 @@ export function workspaceRoutes(app: ApiApp, deps: ApiDeps): void {
         [principalOf(request).workspaceId],
       );
       return { workspaces };
+    },
+  );
+
+  app.get(
+    "/whoami",
+    {
+      config: { action: "workspaces.read" },
+      schema: {
+        tags: ["workspaces"],
+        summary: "The calling key: its id, name, role and workspace (what a client may show and offer)",
+        response: {
+          200: z.object({
+            key: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }),
+            workspace: workspaceSchema,
+          }),
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const [workspace] = await deps.store.query<z.infer<typeof workspaceSchema>>(
+        `${SELECT_WORKSPACE} WHERE id = $1`,
+        [principal.workspaceId],
+      );
+      if (!workspace) throw notFound(`the key's workspace "${principal.workspaceId}" no longer exists`);
+      return { key: { id: principal.keyId, name: principal.name, role: principal.role }, workspace };
     },
   );
 

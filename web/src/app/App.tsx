@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createApi } from "../api/client.js";
-import { detectRole } from "../api/role.js";
 import { keyStore } from "../api/session.js";
 import type { Account, Role, Workspace } from "../api/types.js";
 import { Pages } from "../pages/Pages.js";
@@ -18,12 +17,11 @@ interface Identity {
 
 async function identify(key: string): Promise<Identity> {
   const api = createApi(key);
-  const [role, workspaces, accounts] = await Promise.all([
-    detectRole(api),
-    api.get<{ workspaces: Workspace[] }>("/workspaces"),
+  const [whoami, accounts] = await Promise.all([
+    api.get<{ key: { role: Role }; workspace: Workspace }>("/whoami"),
     api.get<{ accounts: Account[] }>("/accounts"),
   ]);
-  return { key, role, workspace: workspaces.workspaces[0] ?? null, accounts: accounts.accounts };
+  return { key, role: whoami.key.role, workspace: whoami.workspace, accounts: accounts.accounts };
 }
 
 const ACCOUNT_KEY = "adpilot.account";
