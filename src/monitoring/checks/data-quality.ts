@@ -1,4 +1,5 @@
 import { median, robustZ } from "./robust.js";
+import type { SpendBand } from "./spend-band.js";
 import { accountLink, type CheckOutcome, type Finding, outcome } from "./types.js";
 
 export interface DayTotals {
@@ -28,6 +29,11 @@ export interface DataQualityInput {
   /** Hours today's totals have not changed at all, and the share of a normal day that should have arrived meanwhile. */
   unchangedHours: number;
   expectedShareMeanwhile: number;
+  /**
+   * The spend band (spend-band.ts) over the `unchangedHours` today's totals have not moved: how unlikely
+   * a gain of exactly zero is on this account at these hours. Absent without a week of samples.
+   */
+  unchangedBand?: SpendBand | null;
   /** Each entity's totals over the window (consistency), including any raw negative values. */
   entities: EntityWindowTotals[];
   /** Per arm, complete days oldest first; the last day is tested against the ones before it. */
@@ -42,6 +48,8 @@ export const DATA_QUALITY_DEFAULTS = {
   minImpressions: 2000,
   minConversions: 15,
   minSpendMinor: 1000,
+  /** Stale by band: P(no new spend at all over these hours | healthy) below this (see pacing's bandAlpha). */
+  staleAlpha: 1e-6,
 };
 
 type MetricName = "spend" | "CTR" | "CPA" | "ROAS";
@@ -75,7 +83,10 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
     });
   }
 
-  const frozen = input.unchangedHours >= 3 && input.expectedShareMeanwhile >= limits.todayExpectedShare;
+  const band = input.unchangedBand ?? null;
+  const frozen =
+    (input.unchangedHours >= 3 && input.expectedShareMeanwhile >= limits.todayExpectedShare) ||
+    (band !== null && input.unchangedHours >= 1 && band.observedMinor === 0 && band.pLow < limits.staleAlpha);
   if ((input.todayRows === 0 && input.todayExpectedShare >= limits.todayExpectedShare) || frozen) {
     findings.push({
       ...base,
@@ -94,6 +105,8 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
         todayRows: input.todayRows,
         expectedShareByNow: input.todayExpectedShare,
         unchangedHours: input.unchangedHours,
+        usualGainMeanwhileMinor: band ? Math.round(band.expectedMinor) : null,
+        pValue: band?.pLow ?? null,
       },
       suggestedAction:
         "Check the sync and the platform's reporting delay; see any API alert for this account.",

@@ -12,6 +12,7 @@ export * from "./mapping.js";
 export * from "./pacing.js";
 export * from "./pacing-profile.js";
 export * from "./robust.js";
+export * from "./spend-band.js";
 export * from "./types.js";
 
 /** Everything the checks need about one account; any part may be absent (that check is not run). */

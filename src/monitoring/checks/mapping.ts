@@ -20,6 +20,9 @@ export interface MappingInput {
   unknownEntityConversions: number;
   totalConversions: number;
   unknownEntityIds: string[];
+  /** Spend on rows for unknown ids and in total over the same window (absent: not compared). */
+  unknownEntityCostMinor?: number;
+  totalCostMinor?: number;
   /** CRM deals that could not be mapped to an ad: recent window and baseline share. */
   unmappedDeals: number;
   totalDeals: number;
@@ -30,6 +33,13 @@ export interface MappingInput {
 export const MAPPING_DEFAULTS = {
   unknownConversionShare: 0.02,
   unknownRowsMin: 3,
+  /**
+   * One unknown row suffices when it carries at least this share of the window's spend or conversions:
+   * the ids are checked against entities listed just before the report was fetched, so on a healthy
+   * account an unknown id with real volume does not happen (a campaign created in between has
+   * almost none yet, and is known on the next sync).
+   */
+  unknownVolumeShare: 0.02,
   /** Unmapped share above the baseline by this much (and a binomial 4-sigma margin). */
   unmappedExcess: 0.15,
   minDeals: 10,
@@ -49,17 +59,25 @@ export function checkMapping(input: MappingInput, limits = MAPPING_DEFAULTS): Ch
 
   const unknownShare =
     input.totalConversions > 0 ? input.unknownEntityConversions / input.totalConversions : 0;
-  if (
+  const unknownCostShare =
+    input.totalCostMinor && input.totalCostMinor > 0
+      ? (input.unknownEntityCostMinor ?? 0) / input.totalCostMinor
+      : 0;
+  const manyRows =
     input.unknownEntityRows >= limits.unknownRowsMin &&
-    (unknownShare >= limits.unknownConversionShare || input.totalConversions === 0)
-  ) {
+    (unknownShare >= limits.unknownConversionShare || input.totalConversions === 0);
+  const heavyRow =
+    input.unknownEntityRows >= 1 &&
+    (unknownCostShare >= limits.unknownVolumeShare || unknownShare >= limits.unknownVolumeShare);
+  if (manyRows || heavyRow) {
     findings.push({
       ...base,
       cause: "mapping:unknown_entities",
-      severity: unknownShare >= 0.2 ? "critical" : "warning",
+      severity: Math.max(unknownShare, unknownCostShare) >= 0.2 ? "critical" : "warning",
       headline: `Data for unknown campaigns/ads in account ${input.accountName} — metrics may be incorrect`,
-      impact: `${pct(unknownShare)} of conversions belong to no known entity`,
+      impact: `${pct(unknownShare)} of conversions and ${pct(unknownCostShare)} of spend belong to no known entity`,
       evidence: {
+        unknownCostShare,
         unknownEntityRows: input.unknownEntityRows,
         unknownEntityConversions: input.unknownEntityConversions,
         totalConversions: input.totalConversions,
