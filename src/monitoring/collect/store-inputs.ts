@@ -4,7 +4,14 @@ import type { LoopInput } from "../checks/loop.js";
 import type { ConversionTypeSeries, MappingInput } from "../checks/mapping.js";
 import type { PacingInput } from "../checks/pacing.js";
 import { expectedShareBy, type SpendSample } from "../checks/pacing-profile.js";
-import { addDays, daysInMonth } from "./local-clock.js";
+import {
+  PACING_WINDOWS,
+  type SpendBand,
+  samplesByDate,
+  spendBand,
+  spendBands,
+} from "../checks/spend-band.js";
+import { addDays, daysInMonth, monthDaysSince } from "./local-clock.js";
 
 /** What the collector needs to know about a service account (a subset of the service's row). */
 export interface MonitoredAccount {
@@ -58,10 +65,17 @@ export async function pacingInput(
 ): Promise<PacingInput> {
   const spendToday = await recordSpendSample(store, a, local, now);
   const from = addDays(local.date, -28);
-  const days = await store.query<{ date: string; spend: number }>(
+  const monthStart = `${local.date.slice(0, 8)}01`;
+  // From the month's first day even when it is more than 28 days back (the 29th to 31st).
+  const allDays = await store.query<{ date: string; spend: number }>(
     `SELECT date::text AS date, sum(cost_minor)::bigint AS spend FROM performance_daily
      WHERE account_id = $1 AND date >= $2 AND date < $3 GROUP BY date ORDER BY date`,
-    [a.accountId, from, local.date],
+    [a.accountId, monthStart < from ? monthStart : from, local.date],
+  );
+  const days = allDays.filter((d) => d.date >= from);
+  const firstData = await store.query<{ first: string | null }>(
+    "SELECT min(date)::text AS first FROM performance_daily WHERE account_id = $1",
+    [a.accountId],
   );
   const finals = new Map(days.map((d) => [d.date, num(d.spend)]));
   const samples = (
@@ -85,11 +99,14 @@ export async function pacingInput(
     local.hour - windowHours,
     lagHours,
   );
-  const monthStart = `${local.date.slice(0, 8)}01`;
   const recent = days
     .slice(-14)
     .map((d) => ({ date: d.date, spendMinor: num(d.spend), budgetMinor: a.dailyBudgetMinor }));
-  const elapsed = Number(local.date.slice(8, 10)) - 1;
+  const first = firstData[0]?.first ?? null;
+  const elapsed = first ? monthDaysSince(local.date, first) : 0;
+  const byDay = samplesByDate(samples.filter((s) => s.date !== local.date));
+  const todayByHour =
+    samplesByDate(samples.filter((s) => s.date === local.date)).get(local.date) ?? new Map();
   return {
     accountId: a.accountId,
     accountName: a.name,
@@ -106,10 +123,13 @@ export async function pacingInput(
         }
       : null,
     recentDays: recent,
+    bands: spendBands(todayByHour, byDay, local.hour, PACING_WINDOWS),
     month:
       elapsed > 0
         ? {
-            spendToDateMinor: days.filter((d) => d.date >= monthStart).reduce((t, d) => t + num(d.spend), 0),
+            spendToDateMinor: allDays
+              .filter((d) => d.date >= monthStart)
+              .reduce((t, d) => t + num(d.spend), 0),
             budgetMinor: a.dailyBudgetMinor * daysInMonth(local.date),
             daysElapsed: elapsed,
             daysInMonth: daysInMonth(local.date),
@@ -126,10 +146,19 @@ export async function mappingInput(
   now: Date,
 ): Promise<MappingInput> {
   const from = addDays(local.date, -2);
-  const unknown = await store.query<{ rows: number; conv: number; total: number; ids: string[] | null }>(
+  const unknown = await store.query<{
+    rows: number;
+    conv: number;
+    total: number;
+    cost: number;
+    total_cost: number;
+    ids: string[] | null;
+  }>(
     `SELECT count(*) FILTER (WHERE c.external_id IS NULL)::int AS rows,
             coalesce(sum(p.conversions) FILTER (WHERE c.external_id IS NULL), 0) AS conv,
             coalesce(sum(p.conversions), 0) AS total,
+            coalesce(sum(p.cost_minor) FILTER (WHERE c.external_id IS NULL), 0)::bigint AS cost,
+            coalesce(sum(p.cost_minor), 0)::bigint AS total_cost,
             (array_agg(DISTINCT p.campaign_id) FILTER (WHERE c.external_id IS NULL)) AS ids
      FROM performance_daily p LEFT JOIN campaigns c ON c.account_id = p.account_id AND c.external_id = p.campaign_id
      WHERE p.account_id = $1 AND p.date >= $2`,
@@ -186,6 +215,8 @@ export async function mappingInput(
     unknownEntityConversions: num(u.conv),
     totalConversions: num(u.total),
     unknownEntityIds: u.ids ?? [],
+    unknownEntityCostMinor: num(u.cost),
+    totalCostMinor: num(u.total_cost),
     unmappedDeals: num(d.recent_unmapped),
     totalDeals: num(d.recent),
     baselineUnmappedShare: num(d.base) >= 20 ? num(d.base_unmapped) / num(d.base) : null,
@@ -223,7 +254,7 @@ export async function dataQualityInput(
   local: LocalNow,
   now: Date,
   todayExpectedShare: number,
-  freshness: { unchangedHours: number; expectedShareMeanwhile: number } = {
+  freshness: { unchangedHours: number; expectedShareMeanwhile: number; unchangedBand?: SpendBand | null } = {
     unchangedHours: 0,
     expectedShareMeanwhile: 0,
   },
@@ -301,7 +332,7 @@ export async function freshnessInput(
   a: MonitoredAccount,
   local: LocalNow,
   lagHours = 3,
-): Promise<{ unchangedHours: number; expectedShareMeanwhile: number }> {
+): Promise<{ unchangedHours: number; expectedShareMeanwhile: number; unchangedBand: SpendBand | null }> {
   const from = addDays(local.date, -28);
   const samples = (
     await store.query<SpendSample>(
@@ -323,6 +354,8 @@ export async function freshnessInput(
   const past = samples.filter((s) => s.date !== local.date);
   return {
     unchangedHours: local.hour - since,
+    unchangedBand:
+      local.hour > since ? spendBand(today, samplesByDate(past), local.hour, local.hour - since) : null,
     expectedShareMeanwhile: Math.max(
       0,
       expectedShareBy(past, finals, local.hour, lagHours) - expectedShareBy(past, finals, since, lagHours),

@@ -5,8 +5,9 @@ import type { ApiCallSample } from "../checks/api-health.js";
 import type { DayTotals, EntityWindowTotals } from "../checks/data-quality.js";
 import { type AccountCheckInputs, runAccountChecks } from "../checks/index.js";
 import { expectedShareBy, type SpendSample } from "../checks/pacing-profile.js";
+import { PACING_WINDOWS, samplesByDate, spendBand, spendBands } from "../checks/spend-band.js";
 import type { Finding } from "../checks/types.js";
-import { addDays, daysInMonth } from "../collect/local-clock.js";
+import { addDays, daysInMonth, monthDaysSince } from "../collect/local-clock.js";
 
 /**
  * The monitor on a lab sandbox without the store: an hourly sync (like the service's cycle: entities
@@ -165,8 +166,11 @@ export class SandboxMonitor {
       .sort()
       .slice(-14)
       .map(([d, s]) => ({ date: d, spendMinor: s, budgetMinor: this.dailyBudgetMinor }));
+    const byDay = samplesByDate(past);
+    const todayByHour = samplesByDate(this.samples.filter((s) => s.date === date)).get(date) ?? new Map();
+    const firstData = [...finals.keys()].sort()[0];
     const monthStart = `${date.slice(0, 8)}01`;
-    const elapsed = Number(date.slice(8, 10)) - 1;
+    const elapsed = firstData ? monthDaysSince(date, firstData) : 0;
     const todaySamples = new Map(
       this.samples.filter((s) => s.date === date).map((s) => [s.hour, s.spendMinor]),
     );
@@ -177,6 +181,8 @@ export class SandboxMonitor {
     let unknownRows = 0;
     let unknownConv = 0;
     let totalConv = 0;
+    let unknownCost = 0;
+    let totalCost = 0;
     const ids: string[] = [];
     const week = addDays(date, -7);
     const entities = new Map<string, EntityWindowTotals>();
@@ -187,9 +193,11 @@ export class SandboxMonitor {
     for (const f of this.rows.values()) {
       if (f.date >= windowFrom) {
         totalConv += f.conversions;
+        totalCost += f.costMinor;
         if (!this.known.has(f.campaignId)) {
           unknownRows++;
           unknownConv += f.conversions;
+          unknownCost += f.costMinor;
           ids.push(f.campaignId);
         }
       }
@@ -249,6 +257,7 @@ export class SandboxMonitor {
             }
           : null,
         recentDays: recent,
+        bands: spendBands(todayByHour, byDay, hour, PACING_WINDOWS),
         month:
           elapsed > 0
             ? {
@@ -267,6 +276,8 @@ export class SandboxMonitor {
         unknownEntityConversions: unknownConv,
         totalConversions: totalConv,
         unknownEntityIds: ids.slice(0, 10),
+        unknownEntityCostMinor: unknownCost,
+        totalCostMinor: totalCost,
         unmappedDeals: 0,
         totalDeals: 0,
         baselineUnmappedShare: null,
@@ -294,6 +305,7 @@ export class SandboxMonitor {
         todayExpectedShare: present.length > 0 ? shareNow : 0,
         unchangedHours: hour - since,
         expectedShareMeanwhile: Math.max(0, shareNow - expectedShareBy(past, finals, since)),
+        unchangedBand: hour > since ? spendBand(todayByHour, byDay, hour, hour - since) : null,
         entities: [...entities.values()],
         arms,
       },
