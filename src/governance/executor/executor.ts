@@ -67,6 +67,11 @@ export interface Executor {
  * 6. record snapshot, status and audit in the same transaction.
  * A crash anywhere rolls back 1-6; the platform call is made at most once per key and step 3 catches it.
  */
+/** Approved proposals due now ($1) in accounts whose mode lets them apply, of one account ($2) or any (null). */
+const DUE_PROPOSALS = `FROM proposals p LEFT JOIN account_configs c ON c.account_id = p.account_id
+  WHERE p.status = 'approved' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $1)
+    AND COALESCE(c.config->>'mode', 'shadow') IN ('canary', 'live') AND ($2::text IS NULL OR p.account_id = $2)`;
+
 export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}): Executor {
   const attemptsPerRun = options.attemptsPerRun ?? 3;
   const maxRuns = options.maxRuns ?? 5;
@@ -79,10 +84,7 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
   async function claim(s: SqlSession, accountId: string | undefined): Promise<Proposal | null> {
     const now = deps.clock();
     const accounts = await s.query<{ account_id: string }>(
-      `SELECT DISTINCT p.account_id FROM proposals p LEFT JOIN account_configs c ON c.account_id = p.account_id
-        WHERE p.status = 'approved' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $1)
-          AND COALESCE(c.config->>'mode', 'shadow') IN ('canary', 'live') AND ($2::text IS NULL OR p.account_id = $2)
-        LIMIT 50`,
+      `SELECT DISTINCT p.account_id ${DUE_PROPOSALS} LIMIT 50`,
       [now, accountId ?? null],
     );
     for (const { account_id } of accounts) {
@@ -391,6 +393,15 @@ export function createExecutor(deps: ExecutorDeps, options: ExecutorOptions = {}
     runOnce,
     async drain(accountId, max = 10_000) {
       const outcomes: ExecutionOutcome[] = [];
+      // One plain query first: most accounts (every cycle of a shadow-mode one) have nothing to apply,
+      // and a claim transaction costs three round trips.
+      if (accountId !== undefined) {
+        const [due] = await deps.store.query<{ any: boolean }>(
+          `SELECT EXISTS (SELECT 1 ${DUE_PROPOSALS}) AS any`,
+          [deps.clock(), accountId],
+        );
+        if (!due?.any) return outcomes;
+      }
       while (outcomes.length < max) {
         const o = await runOnce(accountId);
         if (!o) break;
