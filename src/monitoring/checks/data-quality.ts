@@ -145,7 +145,10 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
       if (value === null || history.length < limits.minBaselineDays) continue;
       tested++;
       const m = median(history);
-      const z = robustZ(value, history, Math.max(1e-9, 0.1 * Math.abs(m)));
+      // CTR's own sampling error on the day under test (binomial over its impressions) bounds the scale
+      // from below: a day with fewer impressions than usual swings more without anything being wrong.
+      const sampling = metric === "CTR" ? Math.sqrt((m * (1 - m)) / Math.max(1, last.impressions)) : 0;
+      const z = robustZ(value, history, Math.max(1e-9, 0.1 * Math.abs(m), sampling));
       const rel = m !== 0 ? Math.abs(value - m) / Math.abs(m) : Infinity;
       if (Math.abs(z) >= limits.zThreshold && rel >= limits.minRelativeChange) {
         const fmt = (v: number) =>

@@ -218,3 +218,44 @@ describe("month to date", () => {
     expect(monthDaysSince("2025-08-01", "2025-06-01")).toBe(0);
   });
 });
+
+describe("CTR anomaly with the day's own sampling error", () => {
+  const day = (i: number, impressions: number, clicks: number) => ({
+    date: `2025-08-${String(i + 1).padStart(2, "0")}`,
+    impressions,
+    clicks,
+    costMinor: 50_000,
+    conversions: 5,
+    revenueMinor: 100_000,
+  });
+  const input = (impressions: number): DataQualityInput => ({
+    accountId: "acc",
+    accountName: "Shop",
+    now: NOW,
+    today: "2025-08-20",
+    expectedDates: [],
+    presentDates: [],
+    todayRows: 4,
+    todayExpectedShare: 0,
+    unchangedHours: 0,
+    expectedShareMeanwhile: 0,
+    entities: [],
+    arms: [
+      {
+        armId: "cmp-1",
+        days: [
+          ...Array.from({ length: 14 }, (_, i) => day(i, 20_000, 200 + (i % 3))),
+          day(14, impressions, impressions * 0.02),
+        ],
+      },
+    ],
+  });
+
+  it("fires on a doubled CTR over 20,000 impressions", () => {
+    expect(causes(checkDataQuality(input(20_000)))).toEqual(["data_quality:anomaly:CTR:cmp-1"]);
+  });
+
+  it("does not fire on the same CTR over 2,000 impressions, where 40 clicks against 20 is within sampling noise at z 6", () => {
+    expect(checkDataQuality(input(2_000)).status).toBe("ok");
+  });
+});
