@@ -5,7 +5,6 @@ import { badRequest, commonErrorResponses } from "../../errors.js";
 import { requireAccount } from "../../routes/account-scope.js";
 import { accountIdParams, isoDate } from "../../schemas/common.js";
 import { isoSql } from "../shared.js";
-import { armEntities } from "./arm-entities.js";
 
 const channelShare = z.object({
   channel: z.string(),
@@ -91,8 +90,14 @@ export function allocationRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (request) => {
       const account = await requireAccount(store, principalOf(request).workspaceId, request.params.accountId);
-      const [latest] = await store.query<{ cycleNo: number; at: string | null; summary: unknown }>(
-        `SELECT a.cycle_no AS "cycleNo", ${isoSql(CYCLE_AT)} AS at, cy.summary
+      const [latest] = await store.query<{
+        cycleNo: number;
+        at: string | null;
+        summary: unknown;
+        level: string | null;
+      }>(
+        `SELECT a.cycle_no AS "cycleNo", ${isoSql(CYCLE_AT)} AS at, cy.summary,
+                (SELECT arm_level FROM service_accounts WHERE account_id = $1) AS level
            FROM (SELECT max(cycle_no) AS cycle_no FROM allocations WHERE account_id = $1) a
            LEFT JOIN cycles cy ON cy.account_id = $1 AND cy.cycle_no = a.cycle_no
           WHERE a.cycle_no IS NOT NULL`,
@@ -100,21 +105,31 @@ export function allocationRoutes(app: ApiApp, deps: ApiDeps): void {
       );
       const base = { accountId: account.id, currency: account.currency };
       if (!latest) return { ...base, cycleNo: null, at: null, totalBudgetMinor: 0, channels: [], arms: [] };
-      const rows = await store.query<{ armId: string; channel: string; budgetMinor: number; share: number }>(
-        `SELECT arm_id AS "armId", channel, budget_minor AS "budgetMinor", share FROM allocations
-          WHERE account_id = $1 AND cycle_no = $2 ORDER BY channel, arm_id`,
-        [account.id, latest.cycleNo],
+      // The arms with their entity (campaign, or ad group when the service's arm level says so) in the
+      // same query: this route is polled by dashboards, so it makes as few round trips as it can.
+      const arms = await store.query<{
+        armId: string;
+        channel: string;
+        budgetMinor: number;
+        share: number;
+        name: string | null;
+        status: string | null;
+        currentBudgetMinor: number | null;
+      }>(
+        `SELECT a.arm_id AS "armId", a.channel, a.budget_minor AS "budgetMinor", a.share,
+                e.name, e.status, e.budget AS "currentBudgetMinor"
+           FROM allocations a
+           LEFT JOIN LATERAL (
+             SELECT c.name, c.status, c.daily_budget_minor AS budget FROM campaigns c
+              WHERE $3 = 'campaign' AND c.account_id = a.account_id AND c.external_id = a.arm_id
+             UNION ALL
+             SELECT g.name, g.status, g.daily_budget_minor FROM ad_groups g
+               JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id
+              WHERE $3 = 'ad_group' AND g.account_id = a.account_id AND g.external_id = a.arm_id
+           ) e ON true
+          WHERE a.account_id = $1 AND a.cycle_no = $2 ORDER BY a.channel, a.arm_id`,
+        [account.id, latest.cycleNo, latest.level ?? "campaign"],
       );
-      const entities = await armEntities(store, account.id);
-      const arms = rows.map((r) => {
-        const e = entities.get(r.armId);
-        return {
-          ...r,
-          name: e?.name ?? null,
-          status: e?.status ?? null,
-          currentBudgetMinor: e?.currentBudgetMinor ?? null,
-        };
-      });
       const sources = new Map(
         ((latest.summary as { channels?: { channel: string; source: string }[] } | null)?.channels ?? []).map(
           (c) => [c.channel, c.source],
