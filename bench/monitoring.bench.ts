@@ -92,6 +92,9 @@ const FAULTS: FaultCase[] = [
  * a platform fault takes effect on the next call. A crashing cycle starts with the next cycle, which
  * fails and is retried with the service's backoff (5 s, 10 s, ... capped at the interval).
  */
+/** For the crashing cycle: minutes from the first crashed cycle (the first moment it can be seen) to detection. */
+const sinceFirstCrash: number[] = [];
+
 async function detectionDelay(fault: FaultCase, trial: number): Promise<number | null> {
   const scenario = SCENARIOS[trial % SCENARIOS.length]!;
   const m = await warmedMonitor(scenario, 100 + trial);
@@ -117,6 +120,7 @@ async function detectionDelay(fault: FaultCase, trial: number): Promise<number |
     // The next cycle crashes, and so do its retries at +5 s and +15 s; the health pass runs each minute.
     m.consecutiveFailures = 3;
     const found = m.healthFindings().some((f) => fault.detects(f.cause));
+    if (found) sinceFirstCrash.push(1);
     return found ? elapsed + 1 : null;
   }
   for (let h = 0; h < 72 && detected === null; h++) {
@@ -164,6 +168,10 @@ for (const fault of FAULTS) {
   console.log(
     `detection-delay-${fault.name}-max: ${delays.at(-1) ?? Number.NaN} minutes (${TRIALS - missed}/${TRIALS} detected)`,
   );
+  if (fault.crashesCycles && sinceFirstCrash.length > 0)
+    console.log(
+      `detection-delay-${fault.name}-after-first-crash: ${Math.max(...sinceFirstCrash)} minutes (the fault is invisible until the next cycle runs)`,
+    );
 }
 const fp = await falsePositives();
 console.log(`healthy-account-days: ${fp.days}`);
