@@ -25,13 +25,24 @@ export class SandboxWorld {
   }
 
   static restore(bytes: Uint8Array): SandboxWorld {
-    const { world, extra } = restoreWorldWithExtra(bytes);
-    const runtime = (extra as { faults?: Parameters<typeof FaultPlan.fromJSON>[1] } | null)?.faults ?? [];
-    return new SandboxWorld(world, FaultPlan.fromJSON(world.cw.scenario.faults, runtime));
+    return SandboxWorld.restoreWithNotes(bytes).sandbox;
   }
 
-  serialize(): Uint8Array {
-    return snapshotWorld(this.world, { faults: this.faults.toJSON() });
+  /** Restores, also returning the notes the snapshot was serialised with. */
+  static restoreWithNotes(bytes: Uint8Array): { sandbox: SandboxWorld; notes: Record<string, unknown> } {
+    const { world, extra } = restoreWorldWithExtra(bytes);
+    const { faults, ...notes } = (extra ?? {}) as {
+      faults?: Parameters<typeof FaultPlan.fromJSON>[1];
+    } & Record<string, unknown>;
+    return {
+      sandbox: new SandboxWorld(world, FaultPlan.fromJSON(world.cw.scenario.faults, faults ?? [])),
+      notes,
+    };
+  }
+
+  /** The world's bytes; `notes` (plain JSON) travel with them and come back from `restoreWithNotes`. */
+  serialize(notes: Record<string, unknown> = {}): Uint8Array {
+    return snapshotWorld(this.world, { ...notes, faults: this.faults.toJSON() });
   }
 
   get scenario(): Scenario {

@@ -235,6 +235,17 @@ export class SandboxConnector implements AdPlatformConnector {
     return result;
   }
 
+  /**
+   * Puts back a change this platform had accepted before the process holding the world died (the
+   * world is restored from an older save): applied as it was, without fault dice or call accounting,
+   * and remembered under its idempotency key like any applied change.
+   */
+  restoreChange(change: EntityChange): ChangeResult {
+    const result = this.apply(change);
+    this.applied.set(change.idempotencyKey, result);
+    return result;
+  }
+
   async health(): Promise<ConnectorHealth> {
     const recent = this.recent.slice(-100);
     const ok = recent.filter((r) => r.ok).length;

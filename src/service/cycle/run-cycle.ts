@@ -148,6 +148,8 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       changes.length > 0
         ? await deps.gateway.proposeBudgets({ accountId, cycleId, level: account.armLevel, changes })
         : [];
+    // After a crash, a simulated platform first gets back what an earlier attempt of this cycle applied.
+    const restored = (await runtime.restoreAppliedChanges?.()) ?? 0;
     const { applied } = await deps.gateway.applyApproved(accountId);
 
     const spendTodayMinor = facts.filter((f) => f.date === now.date).reduce((sum, f) => sum + f.costMinor, 0);
@@ -158,7 +160,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       hour: now.hour,
       arms: arms.length,
       proposals: proposed.length,
-      applied,
+      applied: restored + applied,
       spendTodayMinor,
       durationMs: Date.now() - started,
     };

@@ -10,6 +10,13 @@ export interface AccountRuntime {
   advance?(): void;
   /** Undoes `advance` after a failed cycle so the retry sees the same simulated hour. */
   rollback?(): Promise<void>;
+  /**
+   * Called once per cycle just before the approved changes are applied. A simulated platform whose
+   * saved state predates changes the store recorded as applied (an attempt of this cycle applied them
+   * and died before the checkpoint) applies them again here — where the first attempt did — so the
+   * world matches an uninterrupted run. Returns how many it applied.
+   */
+  restoreAppliedChanges?(): Promise<number>;
   /** Saves runtime state (a sandbox world) inside the transaction that completes the cycle. */
   checkpoint?(session: SqlSession, cycleNo: number): Promise<void>;
 }
