@@ -68,12 +68,17 @@ export async function seedFleet(store: Store, shape: FleetShape): Promise<void> 
   await store.query("ANALYZE");
 }
 
-/** One account's platform: entities and recent performance as stored, today's spend so far, changes accepted. */
+/**
+ * One account's platform: entities and the last days' performance as stored, today's so far (yesterday's
+ * scaled to the clock's hour, so each cycle's sync changes today's rows), changes accepted.
+ */
 class InstantPlatform implements AdPlatformConnector {
   readonly platform = "sandbox" as const;
   constructor(
     private readonly entities: ConnectorEntity[],
     private readonly recent: PerformanceFact[],
+    private readonly today: string,
+    private readonly clock: { hour: number },
   ) {}
   async listAccounts() {
     return [];
@@ -82,7 +87,20 @@ class InstantPlatform implements AdPlatformConnector {
     return this.entities.map((e) => ({ ...e }));
   }
   async fetchPerformance(request: PerformanceRequest): Promise<PerformanceFact[]> {
-    return this.recent.filter((f) => f.date >= request.from && f.date <= request.to);
+    const yesterday = addDays(this.today, -1);
+    const part = (n: number) => Math.round((n * this.clock.hour) / 24);
+    const today = this.recent
+      .filter((f) => f.date === yesterday)
+      .map((f) => ({
+        ...f,
+        date: this.today,
+        impressions: part(f.impressions),
+        clicks: part(f.clicks),
+        costMinor: part(f.costMinor),
+        conversions: (f.conversions * this.clock.hour) / 24,
+        revenueMinor: part(f.revenueMinor),
+      }));
+    return [...this.recent, ...today].filter((f) => f.date >= request.from && f.date <= request.to);
   }
   async applyChange(change: EntityChange): Promise<ChangeResult> {
     const entity = this.entities.find((e) => e.externalId === change.entityExternalId);
@@ -100,10 +118,7 @@ class InstantPlatform implements AdPlatformConnector {
   }
 }
 
-/**
- * A runtime per account on a clock the benchmark moves (`hour`): the platform reports the stored last
- * days plus today so far (yesterday's numbers scaled to the hour), so every cycle syncs real rows.
- */
+/** A runtime per account on a clock the benchmark moves (`hour`), over an instant platform. */
 export async function fleetRuntimes(
   store: Store,
   shape: FleetShape,
@@ -148,18 +163,6 @@ export async function fleetRuntimes(
       currency: "USD",
     };
     list.push(fact);
-    if (r.date === addDays(shape.today, -1)) {
-      const part = (n: number) => Math.round((n * 10) / 24);
-      list.push({
-        ...fact,
-        date: shape.today,
-        impressions: part(r.impressions),
-        clicks: part(r.clicks),
-        costMinor: part(r.cost_minor),
-        conversions: (r.conversions * 10) / 24,
-        revenueMinor: part(r.revenue_minor),
-      });
-    }
     facts.set(r.account_id, list);
   }
   const entities = new Map<string, ConnectorEntity[]>();
@@ -179,7 +182,7 @@ export async function fleetRuntimes(
   }
   const runtimes = new Map<string, AccountRuntime>();
   for (const [accountId, list] of entities) {
-    const connector = new InstantPlatform(list, facts.get(accountId) ?? []);
+    const connector = new InstantPlatform(list, facts.get(accountId) ?? [], shape.today, clock);
     runtimes.set(accountId, {
       connector,
       now: () => ({

@@ -89,11 +89,16 @@ export async function upsertPerformanceFacts(
     rows.map((f) => f.conversions),
     rows.map((f) => f.revenueMinor),
   ];
+  // A re-synced row that did not change is left alone (most of a lookback window, every cycle): no new
+  // row version, no index entries, no WAL. Both tables are aliased p below.
   const set = `impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, cost_minor = EXCLUDED.cost_minor,
-    conversions = EXCLUDED.conversions, revenue_minor = EXCLUDED.revenue_minor, source = EXCLUDED.source, updated_at = now()`;
+    conversions = EXCLUDED.conversions, revenue_minor = EXCLUDED.revenue_minor, source = EXCLUDED.source, updated_at = now()
+    WHERE (p.impressions, p.clicks, p.cost_minor, p.conversions, p.revenue_minor, p.source)
+      IS DISTINCT FROM (EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.cost_minor, EXCLUDED.conversions,
+        EXCLUDED.revenue_minor, EXCLUDED.source)`;
   if (daily.length > 0) {
     await s.query(
-      `INSERT INTO performance_daily (account_id, date, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor,
+      `INSERT INTO performance_daily AS p (account_id, date, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor,
          conversions, revenue_minor, source)
        SELECT $1, d, c, g, a, i, k, co, cv, r, $11 FROM unnest($2::date[], $3::text[], $4::text[], $5::text[],
          $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, c, g, a, i, k, co, cv, r)
@@ -103,7 +108,7 @@ export async function upsertPerformanceFacts(
   }
   if (hourly.length > 0) {
     await s.query(
-      `INSERT INTO performance_hourly (account_id, date, hour, campaign_id, adgroup_id, ad_id, impressions, clicks,
+      `INSERT INTO performance_hourly AS p (account_id, date, hour, campaign_id, adgroup_id, ad_id, impressions, clicks,
          cost_minor, conversions, revenue_minor, source)
        SELECT $1, d, h, c, g, a, i, k, co, cv, r, $12 FROM unnest($2::date[], $11::smallint[], $3::text[], $4::text[],
          $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, h, c, g, a, i, k, co, cv, r)
