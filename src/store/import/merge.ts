@@ -1,0 +1,90 @@
+import type { SqlSession } from "../session.js";
+
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+const COLUMNS =
+  "account_id, date, campaign_id, adgroup_id, ad_id, impressions, clicks, cost_minor, conversions, revenue_minor";
+const SELECT_STAGED = `SELECT a.id, s.date, s.campaign_id, s.adgroup_id, s.ad_id, s.impressions, s.clicks, s.cost_minor,
+  s.conversions, s.revenue_minor`;
+
+/** PostgreSQL's unique_violation, and cardinality_violation (an upsert meeting the same key twice). */
+const UNIQUE_VIOLATION = "23505";
+const CARDINALITY_VIOLATION = "21000";
+
+function hasCode(error: unknown, code: string): boolean {
+  return (error as { code?: unknown } | null)?.code === code;
+}
+
+/** The batch repeats a key; rolled back to before the batch so the caller can find and report the lines. */
+export class DuplicateKeyInBatch extends Error {
+  constructor() {
+    super("a key appears twice in one batch of the import");
+    this.name = "DuplicateKeyInBatch";
+  }
+}
+
+/**
+ * Moves one staged batch into `performance_daily`. A plain INSERT is tried first inside a savepoint:
+ * when none of the batch's keys exist yet (a first import, new days) it is much cheaper than an upsert,
+ * which checks every key before inserting it. If any key exists, the attempt is rolled back and the
+ * batch is upserted on its natural key, touching only rows whose numbers differ.
+ *
+ * Throws DuplicateKeyInBatch when the batch itself repeats a key. Returns `fellBack` so the caller knows a duplicate key inside the file might have been merged
+ * silently: a plain INSERT that succeeds proves the batch repeated no key already written by this
+ * import, an upsert does not.
+ */
+export async function mergeBatch(
+  s: SqlSession,
+  table: string,
+  rows: number,
+): Promise<MergeCounts & { fellBack: boolean }> {
+  await s.query("SAVEPOINT import_batch");
+  try {
+    await s.query(
+      `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
+       FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
+    );
+    await s.query("RELEASE SAVEPOINT import_batch");
+    return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
+  } catch (error) {
+    if (!hasCode(error, UNIQUE_VIOLATION)) throw error;
+    await s.query("ROLLBACK TO SAVEPOINT import_batch");
+  }
+  try {
+    const counts = await upsertBatch(s, table);
+    await s.query("RELEASE SAVEPOINT import_batch");
+    return { ...counts, fellBack: true };
+  } catch (error) {
+    if (!hasCode(error, CARDINALITY_VIOLATION)) throw error;
+    await s.query("ROLLBACK TO SAVEPOINT import_batch");
+    await s.query("RELEASE SAVEPOINT import_batch");
+    throw new DuplicateKeyInBatch();
+  }
+}
+
+async function upsertBatch(s: SqlSession, table: string): Promise<MergeCounts> {
+  const [counts] = await s.query<{ inserted: number; updated: number; staged: number }>(
+    `WITH up AS (
+       INSERT INTO performance_daily AS p (${COLUMNS})
+       ${SELECT_STAGED} FROM ${table} s JOIN import_accounts a ON a.acct = s.acct
+       ON CONFLICT (account_id, date, campaign_id, adgroup_id, ad_id) DO UPDATE SET
+         impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, cost_minor = EXCLUDED.cost_minor,
+         conversions = EXCLUDED.conversions, revenue_minor = EXCLUDED.revenue_minor, updated_at = now()
+       WHERE (p.impressions, p.clicks, p.cost_minor, p.conversions, p.revenue_minor)
+         IS DISTINCT FROM (EXCLUDED.impressions, EXCLUDED.clicks, EXCLUDED.cost_minor, EXCLUDED.conversions, EXCLUDED.revenue_minor)
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT (SELECT count(*) FROM up WHERE inserted)::int AS inserted,
+            (SELECT count(*) FROM up WHERE NOT inserted)::int AS updated,
+            (SELECT count(*) FROM ${table})::int AS staged`,
+  );
+  return {
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.staged - counts.inserted - counts.updated,
+  };
+}
