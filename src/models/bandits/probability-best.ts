@@ -134,8 +134,12 @@ export interface FillSharesResult {
  * Speed (the service plans every account's arms with this each cycle): Gamma posteriors with
  * shape ≥ 1 are drawn by Marsaglia–Tsang with precomputed constants (the same draws, in the same order,
  * as `samplePosterior`), and each fill picks the next-best arm from a heap instead of sorting all
- * arms, stopping once the budget is full.
+ * arms, stopping once the budget is full or the arms left fit in what is left of it. Shares can then
+ * differ from a full sort by float rounding (below 1e-11 of the budget); probabilities are the same.
  */
+/** Capacities that add up to the budget but for float rounding still count as fitting in it. */
+const FIT_TOLERANCE = 1e-12;
+
 export function expectedFillShares(
   posteriors: readonly Posterior[],
   capacities: readonly number[],
@@ -148,6 +152,9 @@ export function expectedFillShares(
   const values = new Float64Array(n);
   const heap = new Int32Array(n);
   const caps = Float64Array.from(capacities);
+  let totalCap = 0;
+  for (let i = 0; i < n; i++) totalCap += caps[i]!;
+  let fullDraws = 0;
   // Gamma(shape ≥ 1, rate): d = shape − 1/3, c = 1/√(9d), draw / rate — exactly gammaRate's steps.
   const fast = new Uint8Array(n);
   const d1 = new Float64Array(n);
@@ -168,11 +175,22 @@ export function expectedFillShares(
         ? marsagliaTsang(rng, d1[i]!, c1[i]!) / rate[i]!
         : samplePosterior(posteriors[i]!, rng);
     }
+    // When the arms left can take no more than the budget left, each gets its whole capacity whatever
+    // the order (up to float rounding), so the ordering stops there; when that holds from the start, a
+    // draw only needs its best arm.
+    if (totalCap <= 1 + FIT_TOLERANCE) {
+      let best = 0;
+      for (let i = 1; i < n; i++) if (values[i]! > values[best]!) best = i;
+      probabilities[best]!++;
+      fullDraws++;
+      continue;
+    }
     // A max-heap of arm indices by drawn value: built in O(n), then popped only as far as the fill goes.
     for (let i = 0; i < n; i++) heap[i] = i;
     for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(heap, n, i, values);
     let size = n;
     let remaining = 1;
+    let capLeft = totalCap;
     for (let step = 0; size > 0 && remaining > 0; step++) {
       const best = heap[0]!;
       heap[0] = heap[--size]!;
@@ -181,8 +199,14 @@ export function expectedFillShares(
       const take = Math.min(caps[best]!, remaining);
       shares[best]! += take;
       remaining -= take;
+      capLeft -= caps[best]!;
+      if (capLeft <= remaining + FIT_TOLERANCE) {
+        for (let j = 0; j < size; j++) shares[heap[j]!]! += caps[heap[j]!]!;
+        break;
+      }
     }
   }
+  if (fullDraws > 0) for (let i = 0; i < n; i++) shares[i]! += caps[i]! * fullDraws;
   for (let i = 0; i < n; i++) {
     shares[i]! /= draws;
     probabilities[i]! /= draws;
