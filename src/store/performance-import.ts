@@ -2,7 +2,7 @@ import type { ImportEvent, RowRejection } from "../connectors/csv/types.js";
 import type { Store } from "./engine.js";
 import { AccountRegistry, type ImportedAccount } from "./import/accounts.js";
 import { ImportConflictError, ImportRejectedError } from "./import/errors.js";
-import { ImportLoader } from "./import/loader.js";
+import { BATCH_ROWS, ImportLoader } from "./import/loader.js";
 import { createStage } from "./import/staging.js";
 
 export { ImportConflictError, ImportRejectedError };
@@ -27,6 +27,8 @@ export interface ImportPerformanceOptions {
   onProgress?: (rowsRead: number) => void;
   /** Aborting rolls the whole import back. */
   signal?: AbortSignal;
+  /** Rows merged per batch (default 50,000); memory holds about two batches. */
+  batchRows?: number;
 }
 
 export interface ImportPerformanceResult {
@@ -58,6 +60,7 @@ export async function importPerformance(
       file: options.file,
       skipInvalid: options.skipInvalid === true,
       onReject: options.onReject,
+      batchRows: options.batchRows ?? BATCH_ROWS,
     });
     let read = 0;
     let rejected = 0;

@@ -145,4 +145,89 @@ describe.each(testEngines())("performance import on %s", (engine) => {
     await expect(attempt).rejects.toThrow(/stored in USD but the file reports EUR/);
     expect((await snapshot())[0]).toEqual(before);
   });
+
+  describe("across batches (two rows per batch)", () => {
+    const small = { file: "f.csv", preset: "standard", batchRows: 2 };
+
+    it("rejects a key repeated in a later batch, naming both lines, and writes nothing", async () => {
+      const attempt = importPerformance(store, events(row(2), row(3), row(4), row(5, { adId: "a2" })), small);
+      await expect(attempt).rejects.toThrow(
+        /line 5: duplicate key inside the file: .*ad "a2" already appears on line 2/,
+      );
+      expect((await snapshot())[0]).toMatchObject({ n: 0, accounts: 0, runs: 0 });
+    });
+
+    it("rejects a repeated key on a re-import too, where batches are upserted, and changes nothing", async () => {
+      await importPerformance(store, events(row(2), row(3), row(4)), small);
+      const before = (await snapshot())[0];
+      const attempt = importPerformance(
+        store,
+        events(row(2), row(3), row(4), row(9, { adId: "a2", costMinor: 1 })),
+        small,
+      );
+      await expect(attempt).rejects.toThrow(
+        /line 9: duplicate key inside the file: .*already appears on line 2/,
+      );
+      expect((await snapshot())[0]).toEqual(before);
+    });
+
+    it("counts new, changed and unchanged rows when only some batches overlap the stored data", async () => {
+      await importPerformance(store, events(row(2), row(3)), small);
+      const result = await importPerformance(
+        store,
+        events(row(2), row(3, { clicks: 7 }), row(4), row(5), row(6)),
+        small,
+      );
+      expect(result).toMatchObject({ rowsRead: 5, inserted: 3, updated: 1, unchanged: 1, rejected: 0 });
+      expect((await snapshot())[0]).toMatchObject({ n: 5, accounts: 1, runs: 2 });
+    });
+
+    it("refuses an account whose later rows switch currency and writes nothing", async () => {
+      const attempt = importPerformance(store, events(row(2), row(3), row(4, { currency: "EUR" })), small);
+      await expect(attempt).rejects.toBeInstanceOf(ImportConflictError);
+      await expect(attempt).rejects.toThrow(
+        /"123-456-7890" \(google\) has rows in several currencies \(EUR, USD\)/,
+      );
+      expect((await snapshot())[0]).toMatchObject({ n: 0, accounts: 0 });
+    });
+
+    it("with skipInvalid keeps the first occurrence of a key repeated in a later batch", async () => {
+      const rejected: RowRejection[] = [];
+      const result = await importPerformance(
+        store,
+        events(row(2), row(3), row(4), row(5, { adId: "a2", costMinor: 1 })),
+        { ...small, skipInvalid: true, onReject: (r) => rejected.push(r) },
+      );
+      expect(result).toMatchObject({ rowsRead: 4, inserted: 3, rejected: 1 });
+      expect(rejected.map((r) => r.line)).toEqual([5]);
+      expect((await snapshot())[0]).toMatchObject({ n: 3, cost: 12_345 * 3 });
+    });
+
+    it("creates the campaigns, ad groups and ads of every batch, and accounts met in later batches", async () => {
+      const result = await importPerformance(
+        store,
+        events(
+          row(2, { adGroupName: "Group" }),
+          row(3),
+          row(4, { campaignId: "c2", campaignName: "Second" }),
+          row(5, { accountId: "999", campaignId: "c3" }),
+        ),
+        small,
+      );
+      expect(result.accounts.map((a) => a.externalId)).toEqual(["123-456-7890", "999"]);
+      const counts = await store.query<{ campaigns: number; groups: number; ads: number; names: string[] }>(
+        `SELECT (SELECT count(*)::int FROM campaigns) AS campaigns, (SELECT count(*)::int FROM ad_groups) AS groups,
+                (SELECT count(*)::int FROM ads) AS ads,
+                (SELECT array_agg(coalesce(name, '-') ORDER BY external_id) FROM campaigns) AS names`,
+      );
+      expect(counts[0]).toEqual({
+        campaigns: 3,
+        groups: 2,
+        ads: 4,
+        names: ["Brand, search", "Second", "Brand, search"],
+      });
+      const [channel] = await store.query<{ channel: string }>("SELECT DISTINCT channel FROM campaigns");
+      expect(channel.channel).toBe("search");
+    });
+  });
 });

@@ -16,6 +16,7 @@ export interface LoaderOptions {
   /** Stage the whole file before merging, so duplicate keys can be dropped (first occurrence wins). */
   skipInvalid: boolean;
   onReject?: (rejection: RowRejection) => void;
+  batchRows: number;
 }
 
 /**
@@ -63,7 +64,7 @@ export class ImportLoader {
       this.lines = [];
     }
     this.entities.add(r, acct);
-    return ++this.rows >= BATCH_ROWS;
+    return ++this.rows >= this.options.batchRows;
   }
 
   /** Waits for the previous batch to be written, then starts writing this one (not awaited). */
