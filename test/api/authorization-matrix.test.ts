@@ -30,6 +30,8 @@ const LEAST_ROLE: Record<ApiAction, Role> = {
   "mmm.fit": "analyst",
   "lab.read": "viewer",
   "lab.run": "analyst",
+  "crm.read": "viewer",
+  "crm.write": "analyst",
 };
 
 describe("the permissions table", () => {

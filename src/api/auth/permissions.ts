@@ -30,6 +30,8 @@ export const API_ACTIONS = [
   "mmm.fit",
   "lab.read",
   "lab.run",
+  "crm.read",
+  "crm.write",
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -47,9 +49,10 @@ const VIEWER: ApiAction[] = [
   "alerts.read",
   "mmm.read",
   "lab.read",
+  "crm.read",
 ];
-/** Analyst also writes overrides, starts model fits and lab runs. */
-const ANALYST: ApiAction[] = [...VIEWER, "overrides.write", "mmm.fit", "lab.run"];
+/** Analyst also writes overrides, starts model fits and lab runs, and records CRM deal links. */
+const ANALYST: ApiAction[] = [...VIEWER, "overrides.write", "mmm.fit", "lab.run", "crm.write"];
 /** Approver also approves and rejects proposals and handles alerts. */
 const APPROVER: ApiAction[] = [...ANALYST, "proposals.decide", "alerts.write"];
 

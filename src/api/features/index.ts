@@ -1,4 +1,5 @@
 import type { RouteModule } from "../deps.js";
+import { crmRoutes } from "./crm.js";
 import type { FeatureDeps } from "./deps.js";
 import { labRoutes } from "./lab/routes.js";
 import { mmmRoutes } from "./mmm/routes.js";
@@ -18,7 +19,7 @@ export type { MmmFitParams } from "./mmm/params.js";
 
 /**
  * The optimization-data routes (allocations, arms, decisions, cycles, proposals, overrides, mode, MMM,
- * lab, service accounts), to pass as `buildApiServer({ ..., routes: featureRoutes(features) })`.
+ * lab, service accounts, CRM deal links), to pass as `buildApiServer({ ..., routes: featureRoutes(features) })`.
  */
 export function featureRoutes(features: FeatureDeps): RouteModule[] {
   return [
@@ -31,5 +32,6 @@ export function featureRoutes(features: FeatureDeps): RouteModule[] {
     mmmRoutes(features),
     labRoutes(features),
     serviceAccountRoutes,
+    crmRoutes,
   ];
 }

@@ -17,6 +17,7 @@ import { createEventBus } from "../../service/event-bus.js";
 import { startHttpServer } from "../../service/http-server.js";
 import { SandboxRuntime } from "../../service/sandbox-runtime.js";
 import { startService } from "../../service/service.js";
+import { mountWebhooks } from "../../service/webhooks.js";
 import { resolveAccount } from "../../store/accounts.js";
 import { UsageError } from "../errors.js";
 import { withStore } from "../store-session.js";
@@ -45,6 +46,7 @@ export function registerServe(program: Command): void {
             worker: flags.worker,
             metrics,
           });
+          let webhooks: string[] = [];
           const http = flags.api
             ? await startHttpServer(
                 {
@@ -64,12 +66,17 @@ export function registerServe(program: Command): void {
                   ],
                 },
                 { port, host: flags.host },
-                (app) => monitoringMetricsRoutes(app, { metrics }),
+                async (app) => {
+                  monitoringMetricsRoutes(app, { metrics });
+                  webhooks = await mountWebhooks(app, store);
+                },
               )
             : null;
           console.log(
             `AdPilot service ${service.workerId} on ${store.location}${http ? `; API ${http.url}` : ""}. Ctrl-C stops.`,
           );
+          if (http && webhooks.length > 0)
+            console.log(`Webhooks: ${webhooks.map((p) => http.url + p).join(", ")}`);
           await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
           await http?.app.close();
           await service.stop(30_000);
