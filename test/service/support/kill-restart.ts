@@ -1,12 +1,15 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { SandboxWorld } from "../../../src/lab/sandbox-world.js";
 import { createRng, uniformInt } from "../../../src/models/random/index.js";
 import { loadArmSnapshots } from "../../../src/service/cycle/arm-snapshots.js";
 import type { Store } from "../../../src/store/index.js";
+import { ensurePgliteTemplate } from "../../support/pglite-template.js";
 
 /**
  * The kill-and-restart harness shared by test/service/kill-restart.test.ts and
@@ -46,6 +49,14 @@ export async function createScratchDatabase(adminUrl: string, name: string): Pro
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A PGlite data folder holding the migrated template (saves each run's initdb and migrations). */
+export async function seedPgliteFolder(dataDir: string): Promise<{ dataDir: string }> {
+  const template = new Blob([readFileSync(await ensurePgliteTemplate())]);
+  const pglite = await PGlite.create({ dataDir, loadDataDir: template });
+  await pglite.close();
+  return { dataDir };
 }
 
 export async function dropScratchDatabase(adminUrl: string, name: string): Promise<void> {
@@ -162,6 +173,8 @@ export interface Life {
   /** The child's own report of where it died (self kills): `cycle op where statement`. */
   diedAt: string | null;
   lines: string[];
+  /** Wall time of this life, start to exit. */
+  ms: number;
 }
 
 function storeEnv(target: StoreTarget): Record<string, string> {
@@ -193,6 +206,7 @@ export function runLife(
       stdio: ["ignore", "pipe", "pipe"],
     });
     const lines: string[] = [];
+    const started = Date.now();
     let stderr = "";
     let pending = "";
     let timer: NodeJS.Timeout | undefined;
@@ -216,9 +230,9 @@ export function runLife(
       if (pending) lines.push(pending);
       if (signal === "SIGKILL") {
         const died = lines.find((l) => l.startsWith("kill "));
-        resolve({ killed: true, kill, diedAt: died ? died.slice(5) : null, lines });
+        resolve({ killed: true, kill, diedAt: died ? died.slice(5) : null, lines, ms: Date.now() - started });
       } else if (code === 0) {
-        resolve({ killed: false, kill, diedAt: null, lines });
+        resolve({ killed: false, kill, diedAt: null, lines, ms: Date.now() - started });
       } else {
         reject(new Error(`the service child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
       }
