@@ -203,6 +203,19 @@ describe.each(testEngines())("performance import on %s", (engine) => {
       expect((await snapshot())[0]).toMatchObject({ n: 3, cost: 12_345 * 3 });
     });
 
+    it("upserts the batches after the last savepoint-guarded insert the same way, duplicates included", async () => {
+      const rows = Array.from({ length: 60 }, (_, i) => row(i + 2));
+      const one = { file: "f.csv", preset: "standard", batchRows: 1 };
+      const attempt = importPerformance(store, events(...rows, row(70, { adId: "a55", costMinor: 1 })), one);
+      await expect(attempt).rejects.toThrow(
+        /line 70: duplicate key inside the file: .*already appears on line 55/,
+      );
+      expect((await snapshot())[0]).toMatchObject({ n: 0, accounts: 0 });
+      const result = await importPerformance(store, events(...rows), one);
+      expect(result).toMatchObject({ rowsRead: 60, inserted: 60, updated: 0, unchanged: 0 });
+      expect((await snapshot())[0]).toMatchObject({ n: 60, cost: 12_345 * 60 });
+    });
+
     it("creates the campaigns, ad groups and ads of every batch, and accounts met in later batches", async () => {
       const result = await importPerformance(
         store,

@@ -10,6 +10,8 @@ import { createBatchTable, STAGE_COLUMNS, stageLine } from "./staging.js";
 export const BATCH_ROWS = 50_000;
 
 const PIECE_ROWS = 1024;
+/** Batches merged with a plain INSERT in a savepoint, at most (see MergeOptions.tryPlainInsert). */
+const MAX_PLAIN_BATCHES = 48;
 
 export interface LoaderOptions {
   file: string;
@@ -40,6 +42,7 @@ export class ImportLoader {
   private stageTable: string | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private mayHoldDuplicates = false;
+  private plainBatches = 0;
   readonly counts: MergeCounts & { duplicates: number } = {
     inserted: 0,
     updated: 0,
@@ -94,7 +97,10 @@ export class ImportLoader {
         true,
         this.options.onReject,
       );
-      const merged = await mergeBatch(this.s, this.stageTable, this.staged - this.counts.duplicates);
+      const merged = await mergeBatch(this.s, this.stageTable, this.staged - this.counts.duplicates, {
+        tryPlainInsert: true,
+        mayRepeatKeys: false,
+      });
       this.tally(merged);
     } else if (this.mayHoldDuplicates) {
       await rejectDuplicateKeys(this.s, this.options.file, false);
@@ -117,8 +123,12 @@ export class ImportLoader {
     await entities.flush(s);
     if (this.options.skipInvalid) return;
     try {
-      const merged = await mergeBatch(s, this.stageTable, rows);
+      const merged = await mergeBatch(s, this.stageTable, rows, {
+        tryPlainInsert: this.plainBatches < MAX_PLAIN_BATCHES,
+        mayRepeatKeys: true,
+      });
       if (merged.fellBack) this.mayHoldDuplicates = true;
+      else this.plainBatches++;
       this.tally(merged);
     } catch (error) {
       if (!(error instanceof DuplicateKeyInBatch)) throw error;

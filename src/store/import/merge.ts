@@ -11,15 +11,14 @@ const COLUMNS =
 const SELECT_STAGED = `SELECT a.id, s.date, s.campaign_id, s.adgroup_id, s.ad_id, s.impressions, s.clicks, s.cost_minor,
   s.conversions, s.revenue_minor`;
 
-/** PostgreSQL's unique_violation, and cardinality_violation (an upsert meeting the same key twice). */
+/** PostgreSQL's unique_violation. */
 const UNIQUE_VIOLATION = "23505";
-const CARDINALITY_VIOLATION = "21000";
 
 function hasCode(error: unknown, code: string): boolean {
   return (error as { code?: unknown } | null)?.code === code;
 }
 
-/** The batch repeats a key; rolled back to before the batch so the caller can find and report the lines. */
+/** The batch repeats a key; nothing of it was merged, so the caller can find and report the lines. */
 export class DuplicateKeyInBatch extends Error {
   constructor() {
     super("a key appears twice in one batch of the import");
@@ -27,43 +26,55 @@ export class DuplicateKeyInBatch extends Error {
   }
 }
 
+export interface MergeOptions {
+  /**
+   * Try a plain INSERT first, in a savepoint. Each one that succeeds leaves a subtransaction id in
+   * the transaction, and past 64 of them PostgreSQL's snapshots overflow for every other session,
+   * so the caller allows only a limited number per import.
+   */
+  tryPlainInsert: boolean;
+  /** The batch may repeat a key (not yet checked): look before upserting, which would fail on it. */
+  mayRepeatKeys: boolean;
+}
+
 /**
  * Moves one staged batch into `performance_daily`. A plain INSERT is tried first inside a savepoint:
  * when none of the batch's keys exist yet (a first import, new days) it is much cheaper than an upsert,
- * which checks every key before inserting it. If any key exists, the attempt is rolled back and the
+ * which looks every key up before inserting it. If any key exists, the attempt is rolled back and the
  * batch is upserted on its natural key, touching only rows whose numbers differ.
  *
- * Throws DuplicateKeyInBatch when the batch itself repeats a key. Returns `fellBack` so the caller knows a duplicate key inside the file might have been merged
- * silently: a plain INSERT that succeeds proves the batch repeated no key already written by this
- * import, an upsert does not.
+ * Throws DuplicateKeyInBatch when the batch itself repeats a key. Returns `fellBack` so the caller
+ * knows a duplicate key inside the file might have been merged silently: a plain INSERT that
+ * succeeds proves the batch repeated no key already written by this import, an upsert does not.
  */
 export async function mergeBatch(
   s: SqlSession,
   table: string,
   rows: number,
+  options: MergeOptions,
 ): Promise<MergeCounts & { fellBack: boolean }> {
-  await s.query("SAVEPOINT import_batch");
-  try {
-    await s.query(
-      `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
-       FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
+  if (options.tryPlainInsert) {
+    await s.query("SAVEPOINT import_batch");
+    try {
+      await s.query(
+        `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
+         FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
+      );
+      await s.query("RELEASE SAVEPOINT import_batch");
+      return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
+    } catch (error) {
+      if (!hasCode(error, UNIQUE_VIOLATION)) throw error;
+      await s.query("ROLLBACK TO SAVEPOINT import_batch");
+      await s.query("RELEASE SAVEPOINT import_batch");
+    }
+  }
+  if (options.mayRepeatKeys) {
+    const repeated = await s.query(
+      `SELECT 1 FROM ${table} GROUP BY acct, date, campaign_id, adgroup_id, ad_id HAVING count(*) > 1 LIMIT 1`,
     );
-    await s.query("RELEASE SAVEPOINT import_batch");
-    return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
-  } catch (error) {
-    if (!hasCode(error, UNIQUE_VIOLATION)) throw error;
-    await s.query("ROLLBACK TO SAVEPOINT import_batch");
+    if (repeated.length > 0) throw new DuplicateKeyInBatch();
   }
-  try {
-    const counts = await upsertBatch(s, table);
-    await s.query("RELEASE SAVEPOINT import_batch");
-    return { ...counts, fellBack: true };
-  } catch (error) {
-    if (!hasCode(error, CARDINALITY_VIOLATION)) throw error;
-    await s.query("ROLLBACK TO SAVEPOINT import_batch");
-    await s.query("RELEASE SAVEPOINT import_batch");
-    throw new DuplicateKeyInBatch();
-  }
+  return { ...(await upsertBatch(s, table)), fellBack: true };
 }
 
 async function upsertBatch(s: SqlSession, table: string): Promise<MergeCounts> {
