@@ -8,7 +8,7 @@ import { SandboxRuntime } from "./sandbox-runtime.js";
 
 /**
  * Builds (once per process) each account's runtime: sandbox accounts get their lab world from the
- * store; Google, Meta, TikTok and LinkedIn accounts get a connector from the encrypted credentials
+ * store (again whenever another process saved a newer one); Google, Meta, TikTok and LinkedIn accounts get a connector from the encrypted credentials
  * and the real clock in the account's time zone.
  */
 export function createRuntimeFactory(store: Store): (accountId: string) => Promise<AccountRuntime> {
@@ -38,13 +38,16 @@ export function createRuntimeFactory(store: Store): (accountId: string) => Promi
       },
     };
   };
-  return (accountId) => {
+  return async (accountId) => {
     let runtime = cache.get(accountId);
     if (!runtime) {
       runtime = build(accountId);
       runtime.catch(() => cache.delete(accountId));
       cache.set(accountId, runtime);
     }
-    return runtime;
+    const ready = await runtime;
+    // Another worker may have run (and saved) this account's cycles since this process last did.
+    if (ready instanceof SandboxRuntime) await ready.refresh();
+    return ready;
   };
 }

@@ -43,6 +43,8 @@ export class SandboxRuntime implements AccountRuntime {
     private readonly options: SandboxRuntimeOptions,
     private connectorInstance: SandboxConnector,
     private unsaved: RecordedChange[],
+    /** The saved cycle this world continues (0: the scenario's fresh world). */
+    private savedCycle: number,
   ) {}
 
   static async open(
@@ -58,6 +60,7 @@ export class SandboxRuntime implements AccountRuntime {
       options,
       new SandboxConnector(saved.sandbox, { seed: options.seed }),
       saved.unsaved,
+      saved.cycleNo,
     );
   }
 
@@ -104,7 +107,21 @@ export class SandboxRuntime implements AccountRuntime {
     const saved = await loadSaved(this.store, this.accountId, this.options);
     this.sandbox = saved.sandbox;
     this.unsaved = saved.unsaved;
+    this.savedCycle = saved.cycleNo;
     this.connectorInstance = new SandboxConnector(saved.sandbox, { seed: this.options.seed });
+  }
+
+  /**
+   * Reloads the world when the store's saved one is not the one this runtime continues: another
+   * worker process ran the account's cycles since (pg-boss hands them to whichever worker is free).
+   * Within a cycle nothing is saved yet, so calls made during it keep the world being worked on.
+   */
+  async refresh(): Promise<void> {
+    const [row] = await this.store.query<{ cycle_no: number }>(
+      "SELECT cycle_no FROM lab_worlds WHERE account_id = $1",
+      [this.accountId],
+    );
+    if ((row?.cycle_no ?? 0) !== this.savedCycle) await this.rollback();
   }
 
   async checkpoint(
@@ -130,6 +147,7 @@ export class SandboxRuntime implements AccountRuntime {
         }).toString("base64"),
       ],
     );
+    this.savedCycle = cycleNo; // if the transaction fails, the cycle's rollback() reloads
   }
 }
 
@@ -141,13 +159,14 @@ async function loadSaved(
   store: Store,
   accountId: string,
   options: SandboxRuntimeOptions,
-): Promise<{ sandbox: SandboxWorld; unsaved: RecordedChange[] }> {
-  const rows = await store.query<{ snapshot: string }>(
-    "SELECT encode(snapshot, 'base64') AS snapshot FROM lab_worlds WHERE account_id = $1",
+): Promise<{ sandbox: SandboxWorld; unsaved: RecordedChange[]; cycleNo: number }> {
+  const rows = await store.query<{ snapshot: string; cycle_no: number }>(
+    "SELECT encode(snapshot, 'base64') AS snapshot, cycle_no FROM lab_worlds WHERE account_id = $1",
     [accountId],
   );
   let sandbox: SandboxWorld;
   let appliedThrough = 0;
+  const cycleNo = rows[0]?.cycle_no ?? 0;
   if (rows.length === 0) {
     sandbox = SandboxWorld.create(loadScenario(options.scenario), options);
   } else {
@@ -156,7 +175,7 @@ async function loadSaved(
     );
     sandbox = restored.sandbox;
     // Worlds saved before the note existed contain every change made until then.
-    if (typeof restored.notes.appliedThrough !== "number") return { sandbox, unsaved: [] };
+    if (typeof restored.notes.appliedThrough !== "number") return { sandbox, unsaved: [], cycleNo };
     appliedThrough = restored.notes.appliedThrough;
   }
   const changes = await store.query<{
@@ -177,6 +196,7 @@ async function loadSaved(
   );
   return {
     sandbox,
+    cycleNo,
     unsaved: changes.map((r) => ({
       change: entityChange(r),
       after: { status: r.after_state.status, dailyBudgetMinor: r.after_state.dailyBudgetMinor },
