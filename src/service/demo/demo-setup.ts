@@ -14,7 +14,8 @@ export function demoAccountId(scenario: string): string {
 /**
  * Creates (once) the demo workspace and its sandbox account, managed by the service with the scenario's
  * total daily budget, in live mode with increases auto-approved inside the guardrails — so the loop
- * visibly learns. Re-running finds everything in place and changes nothing.
+ * visibly learns. Re-running finds everything in place and changes nothing. The service account is
+ * written last and marks the setup as done: a first start killed halfway is completed by the next.
  */
 export async function ensureDemoAccount(
   store: Store,
@@ -22,14 +23,16 @@ export async function ensureDemoAccount(
   runtime: SandboxRuntime,
   input: { accountId: string; scenario: string; seed: number; intervalSeconds: number },
 ): Promise<{ created: boolean }> {
+  const done = await store.query("SELECT 1 FROM service_accounts WHERE account_id = $1", [input.accountId]);
+  if (done.length > 0) return { created: false };
   await store.query(
     `INSERT INTO workspaces (id, name) VALUES ($1, 'Demo workspace') ON CONFLICT (id) DO NOTHING`,
     [DEMO_WORKSPACE],
   );
   const [platformAccount] = await runtime.connector.listAccounts();
-  const inserted = await store.query(
+  await store.query(
     `INSERT INTO ad_accounts (id, workspace_id, platform, external_id, name, currency, time_zone)
-     VALUES ($1, $2, 'sandbox', $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
+     VALUES ($1, $2, 'sandbox', $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
     [
       input.accountId,
       DEMO_WORKSPACE,
@@ -39,18 +42,11 @@ export async function ensureDemoAccount(
       platformAccount.timeZone,
     ],
   );
-  if (inserted.length === 0) return { created: false };
+  // No cycle has run (they need the service account), so the world still has the scenario's budgets.
   const entities = await runtime.connector.listEntities(platformAccount.externalId);
   const budget = entities
     .filter((e) => e.level === "campaign")
     .reduce((sum, e) => sum + (e.dailyBudgetMinor ?? 0), 0);
-  await upsertServiceAccount(store, {
-    accountId: input.accountId,
-    dailyBudgetMinor: budget,
-    intervalSeconds: input.intervalSeconds,
-    seed: input.seed,
-    scenario: input.scenario,
-  });
   await setAccountConfigValue(
     store,
     input.accountId,
@@ -73,5 +69,12 @@ export async function ensureDemoAccount(
       "demo: live with auto-approval inside the guardrails",
     );
   }
+  await upsertServiceAccount(store, {
+    accountId: input.accountId,
+    dailyBudgetMinor: budget,
+    intervalSeconds: input.intervalSeconds,
+    seed: input.seed,
+    scenario: input.scenario,
+  });
   return { created: true };
 }
