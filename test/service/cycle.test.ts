@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCycle } from "../../src/service/cycle/run-cycle.js";
 import { createDemoService } from "../../src/service/demo/run-demo.js";
-import { openTestStore, type TestStore, testEngines } from "../support/stores.js";
+import { type TestStore, testEngines } from "../support/stores.js";
+import { openIsolatedStore } from "./support/isolated-store.js";
 
 const OPTIONS = { scenario: "ecommerce", seed: 3, users: 2000, hoursPerCycle: 6 };
 
@@ -25,8 +26,9 @@ describe.each(testEngines())("the optimization cycle on %s", (engine) => {
   let interrupted: TestStore;
   const CYCLES = 10;
   beforeAll(async () => {
-    uninterrupted = await openTestStore(engine);
-    interrupted = await openTestStore(engine);
+    // Own databases: other suites run the same demo account and would take its advisory locks.
+    uninterrupted = await openIsolatedStore(engine);
+    interrupted = await openIsolatedStore(engine);
   });
   afterAll(async () => {
     await uninterrupted?.close();

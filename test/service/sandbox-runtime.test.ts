@@ -3,34 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCycle } from "../../src/service/cycle/run-cycle.js";
 import { createDemoService } from "../../src/service/demo/run-demo.js";
 import { setAccountConfigValue } from "../../src/store/accounts.js";
-import { openStore } from "../../src/store/index.js";
-import { type EngineName, openTestStore, type TestStore, testEngines } from "../support/stores.js";
-import { createScratchDatabase, dropScratchDatabase } from "./support/kill-restart.js";
+import type { TestStore } from "../support/stores.js";
+import { testEngines } from "../support/stores.js";
+import { openIsolatedStore } from "./support/isolated-store.js";
 
 // Room above the scenario's total so the optimizer's moves get applied in the first cycles.
 const OPTIONS = { scenario: "ecommerce", seed: 11, users: 1000, hoursPerCycle: 1 };
 const CYCLES = 12;
-
-let databases = 0;
-
-/**
- * On PostgreSQL a database of its own, not just a schema: governance's advisory locks are per
- * database and keyed by account, and other suites run the same demo account at the same time.
- */
-async function openIsolatedStore(engine: EngineName): Promise<TestStore> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (engine === "pglite" || !url) return openTestStore(engine);
-  const name = `adpilot_sandbox_runtime_${process.pid}_${databases++}`;
-  const store = await openStore({ databaseUrl: await createScratchDatabase(url, name), poolSize: 4 });
-  return {
-    ...store,
-    schemaName: null,
-    async close() {
-      await store.close();
-      await dropScratchDatabase(url, name);
-    },
-  };
-}
 
 async function service(store: TestStore) {
   const s = await createDemoService(store, OPTIONS);
