@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { acquireDataDirLock } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
+import { preparedStatement } from "./prepared.js";
 import { makePgliteSession, makePgSession, type SqlSession } from "./session.js";
 
 const INT8 = 20;
@@ -152,7 +153,7 @@ async function openPostgres(databaseUrl: string, options: OpenStoreOptions): Pro
     databaseUrl,
     schema: options.schema,
     async query<T>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as T[];
+      return (await pool.query(preparedStatement(text, params))).rows as T[];
     },
     async transaction(work) {
       const client = await pool.connect();

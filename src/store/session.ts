@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
 import copyStreams from "pg-copy-streams";
+import { preparedStatement } from "./prepared.js";
 
 /** Raw SQL inside one transaction, the same on both engines. */
 export interface SqlSession {
@@ -35,7 +36,7 @@ export function makePgliteSession(tx: Transaction): SqlSession {
 export function makePgSession(client: pg.PoolClient): SqlSession {
   return {
     async query<T>(text: string, params: unknown[] = []) {
-      return (await client.query(text, params)).rows as T[];
+      return (await client.query(preparedStatement(text, params))).rows as T[];
     },
     async exec(script) {
       await client.query(script);
