@@ -1,5 +1,6 @@
 import type { ImportEvent, RowRejection } from "../connectors/csv/types.js";
 import type { Store } from "./engine.js";
+import { canSkipAccountKeyTrigger } from "./import/account-key-check.js";
 import { AccountRegistry, type ImportedAccount } from "./import/accounts.js";
 import { ImportConflictError, ImportRejectedError } from "./import/errors.js";
 import { BATCH_ROWS, ImportLoader } from "./import/loader.js";
@@ -61,6 +62,7 @@ export async function importPerformance(
       skipInvalid: options.skipInvalid === true,
       onReject: options.onReject,
       batchRows: options.batchRows ?? BATCH_ROWS,
+      skipAccountKeyTrigger: await canSkipAccountKeyTrigger(s),
     });
     let read = 0;
     let rejected = 0;

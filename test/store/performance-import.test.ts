@@ -243,4 +243,39 @@ describe.each(testEngines())("performance import on %s", (engine) => {
       expect(channel.channel).toBe("search");
     });
   });
+
+  it("fires every trigger someone adds to performance_daily (the foreign-key shortcut then stands aside)", async () => {
+    await store.query(`CREATE TABLE IF NOT EXISTS import_trigger_log (n int NOT NULL)`);
+    await store.query(`CREATE OR REPLACE FUNCTION import_trigger_log_row() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN INSERT INTO import_trigger_log VALUES (1); RETURN NEW; END $$`);
+    await store.query(`CREATE TRIGGER import_trigger_log_row AFTER INSERT ON performance_daily
+      FOR EACH ROW EXECUTE FUNCTION import_trigger_log_row()`);
+    try {
+      const result = await importPerformance(store, events(row(2), row(3), row(4)), {
+        file: "f.csv",
+        preset: "standard",
+        batchRows: 2,
+      });
+      expect(result.inserted).toBe(3);
+      const [logged] = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM import_trigger_log");
+      expect(logged.n).toBe(3);
+    } finally {
+      await store.query("DROP TRIGGER import_trigger_log_row ON performance_daily");
+      await store.query("DROP TABLE import_trigger_log");
+    }
+  });
+
+  it("leaves no row without its account and the session's trigger setting as it was", async () => {
+    await importPerformance(store, events(row(2), row(3), row(4, { accountId: "other" })), {
+      file: "f.csv",
+      preset: "standard",
+      batchRows: 2,
+    });
+    const [orphans] = await store.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM performance_daily p WHERE NOT EXISTS (SELECT 1 FROM ad_accounts a WHERE a.id = p.account_id)",
+    );
+    expect(orphans.n).toBe(0);
+    const [role] = await store.query<{ session_replication_role: string }>("SHOW session_replication_role");
+    expect(role.session_replication_role).toBe("origin");
+  });
 });

@@ -1,5 +1,6 @@
 import type { StandardRow } from "../../connectors/csv/types.js";
 import type { SqlSession } from "../session.js";
+import { lockImportAccounts } from "./account-key-check.js";
 import { ImportConflictError } from "./errors.js";
 
 export interface ImportedAccount {
@@ -105,10 +106,17 @@ export class AccountRegistry {
         created: createdIds.has(a.id),
       };
     }
+    const ids = fresh.map((e) => {
+      if (e.account === undefined) {
+        throw new Error(`account "${e.externalId}" (${e.platform}) was neither found nor created`);
+      }
+      return e.account.id;
+    });
     await s.query("INSERT INTO import_accounts (acct, id) SELECT * FROM unnest($1::int[], $2::text[])", [
       fresh.map((e) => e.acct),
-      fresh.map((e) => e.account?.id ?? ""),
+      ids,
     ]);
+    await lockImportAccounts(s);
   }
 
   /** Every account of the import, ordered by platform and external id. */

@@ -19,6 +19,8 @@ export interface LoaderOptions {
   skipInvalid: boolean;
   onReject?: (rejection: RowRejection) => void;
   batchRows: number;
+  /** See canSkipAccountKeyTrigger. */
+  skipAccountKeyTrigger: boolean;
 }
 
 /**
@@ -100,6 +102,7 @@ export class ImportLoader {
       const merged = await mergeBatch(this.s, this.stageTable, this.staged - this.counts.duplicates, {
         tryPlainInsert: true,
         mayRepeatKeys: false,
+        skipAccountKeyTrigger: this.options.skipAccountKeyTrigger,
       });
       this.tally(merged);
     } else if (this.mayHoldDuplicates) {
@@ -126,6 +129,7 @@ export class ImportLoader {
       const merged = await mergeBatch(s, this.stageTable, rows, {
         tryPlainInsert: this.plainBatches < MAX_PLAIN_BATCHES,
         mayRepeatKeys: true,
+        skipAccountKeyTrigger: this.options.skipAccountKeyTrigger,
       });
       if (merged.fellBack) this.mayHoldDuplicates = true;
       else this.plainBatches++;

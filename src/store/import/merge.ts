@@ -1,4 +1,5 @@
 import type { SqlSession } from "../session.js";
+import { withoutAccountKeyTrigger } from "./account-key-check.js";
 
 export interface MergeCounts {
   inserted: number;
@@ -35,6 +36,8 @@ export interface MergeOptions {
   tryPlainInsert: boolean;
   /** The batch may repeat a key (not yet checked): look before upserting, which would fail on it. */
   mayRepeatKeys: boolean;
+  /** See canSkipAccountKeyTrigger. */
+  skipAccountKeyTrigger: boolean;
 }
 
 /**
@@ -56,9 +59,11 @@ export async function mergeBatch(
   if (options.tryPlainInsert) {
     await s.query("SAVEPOINT import_batch");
     try {
-      await s.query(
-        `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
-         FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
+      await withoutAccountKeyTrigger(s, options.skipAccountKeyTrigger, () =>
+        s.query(
+          `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
+           FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
+        ),
       );
       await s.query("RELEASE SAVEPOINT import_batch");
       return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
@@ -74,7 +79,10 @@ export async function mergeBatch(
     );
     if (repeated.length > 0) throw new DuplicateKeyInBatch();
   }
-  return { ...(await upsertBatch(s, table)), fellBack: true };
+  const counts = await withoutAccountKeyTrigger(s, options.skipAccountKeyTrigger, () =>
+    upsertBatch(s, table),
+  );
+  return { ...counts, fellBack: true };
 }
 
 async function upsertBatch(s: SqlSession, table: string): Promise<MergeCounts> {
