@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -133,9 +133,9 @@ describe.skipIf(!url)("the lab service killed with SIGKILL and restarted, on Pos
 describe("the lab service killed with SIGKILL and restarted, on PGlite in a data folder", () => {
   it("recovers the stale folder each time and ends identical to an uninterrupted run", async () => {
     const run = { ...RUN, cycles: 24 };
-    const [plainTarget, killedTarget] = await Promise.all(
-      ["plain", "killed"].map((name) => seedPgliteFolder(join(scratch, name))),
-    );
+    const plainTarget = await seedPgliteFolder(join(scratch, "plain"));
+    const killedTarget = { dataDir: join(scratch, "killed") };
+    cpSync(plainTarget.dataDir, killedTarget.dataDir, { recursive: true });
     // One kill right after an apply committed, one from outside: each leaves a stale lock behind.
     const lives = await plainThenKilled(run, plainTarget, killedTarget, 2, 2);
     expectKilledAsPlanned(lives, 2);

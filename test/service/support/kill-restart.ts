@@ -120,9 +120,10 @@ const PHASES = {
 export type KillPhase = keyof typeof PHASES;
 
 /**
- * `kills` kills at distinct seeded cycles in [2, cycles - 1]: self-kills cycling through the phases
- * above (each at a seeded operation of a seeded cycle where that phase occurs), and every
- * `externalEvery`-th one sent from outside at a seeded delay into a seeded cycle.
+ * `kills` kills at distinct seeded cycles: self-kills cycling through the phases above (each at a
+ * seeded operation of a seeded cycle in [2, cycles - 1] where that phase occurs), and every
+ * `externalEvery`-th one sent from outside at a seeded delay of 0-60 ms into a seeded cycle in
+ * [2, cycles - 6] (so the child cannot finish the run before the signal arrives).
  */
 export function planKills(
   trace: TracedOp[],
@@ -143,7 +144,7 @@ export function planKills(
   for (let i = 0; i < kills; i++) {
     if ((i + 1) % externalEvery === 0) {
       let cycle: number;
-      do cycle = 2 + uniformInt(rng, cycles - 2);
+      do cycle = 2 + uniformInt(rng, Math.max(1, cycles - 7));
       while (taken.has(cycle));
       taken.add(cycle);
       plan.push({ kind: "external", cycle, afterMs: uniformInt(rng, 60) });
