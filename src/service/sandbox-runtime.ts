@@ -102,7 +102,10 @@ export class SandboxRuntime implements AccountRuntime {
     return changes.filter((c) => !c.reconciled).length;
   }
 
-  /** Back to the last saved world (or the scenario's first), after a failed cycle, so a retry does not skip simulated time. */
+  /**
+   * Back to the last saved world (or the scenario's fresh one), after a failed cycle, so a retry does
+   * not skip simulated time; the changes applied since it was saved are restored again by the retry.
+   */
   async rollback(): Promise<void> {
     const saved = await loadSaved(this.store, this.accountId, this.options);
     this.sandbox = saved.sandbox;
