@@ -8,7 +8,7 @@ import { notifiersFromEnv } from "../monitoring/notify/config.js";
 import { type MonitoringDeps, runMonitoringPass } from "../monitoring/run-pass.js";
 import type { Store } from "../store/index.js";
 import { type CycleDeps, runCycle } from "./cycle/run-cycle.js";
-import { dueAccounts, listServiceAccounts } from "./cycle/service-accounts.js";
+import { dueAccounts, listServiceAccounts, loadServiceAccount } from "./cycle/service-accounts.js";
 import type { EventBus } from "./event-bus.js";
 import { governanceGateway } from "./governance-gateway.js";
 import { CYCLE_QUEUE, type CycleJob, startQueue } from "./queue.js";
@@ -71,8 +71,9 @@ export async function startService(
   const boss: PgBoss = await startQueue(store);
   if (options.worker !== false) {
     await boss.work<CycleJob>(CYCLE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      const accounts = await listServiceAccounts(store);
-      for (const a of accounts) workspaceOf.set(a.accountId, a.workspaceId);
+      // Only this job's account: listing every account per job would make a round of N cycles read N² rows.
+      const account = await loadServiceAccount(store, job.data.accountId).catch(() => null);
+      if (account) workspaceOf.set(account.accountId, account.workspaceId);
       try {
         await runCycle(deps, job.data.accountId);
       } finally {
