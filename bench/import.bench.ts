@@ -1,5 +1,7 @@
 // Import throughput and peak memory for generated standard CSV files, on both engines.
-// Prints: import-rows-per-second-<engine>, import-peak-rss-<rows>-<engine>.
+// Prints: import-rows-per-second-<engine>, import-peak-rss-<rows>-<engine>, and the CPU seconds the
+// big import took in the importing process and (PostgreSQL on this machine) in the server backend:
+// steadier than wall time when other work shares the machine.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,7 +55,13 @@ function runChild(file: string, target: string, schema?: string) {
     ],
     { encoding: "utf8", maxBuffer: 1 << 20 },
   );
-  return JSON.parse(output.trim().split("\n").at(-1)!) as { rows: number; seconds: number; maxRssMb: number };
+  return JSON.parse(output.trim().split("\n").at(-1)!) as {
+    rows: number;
+    seconds: number;
+    clientCpuSeconds: number;
+    dbCpuSeconds: number | null;
+    maxRssMb: number;
+  };
 }
 
 try {
@@ -81,6 +89,12 @@ try {
     const bigRun = runChild(big, t.url, t.schema);
     console.log(`import-rows-per-second-${engine.name}: ${Math.round(bigRun.rows / bigRun.seconds)} rows/s`);
     console.log(`import-seconds-${ROWS}-rows-${engine.name}: ${bigRun.seconds.toFixed(2)} s`);
+    console.log(
+      `import-client-cpu-seconds-${ROWS}-rows-${engine.name}: ${bigRun.clientCpuSeconds.toFixed(2)} s`,
+    );
+    if (bigRun.dbCpuSeconds !== null) {
+      console.log(`import-db-cpu-seconds-${ROWS}-rows-${engine.name}: ${bigRun.dbCpuSeconds.toFixed(2)} s`);
+    }
     console.log(`import-peak-rss-${SMALL}-rows-${engine.name}: ${Math.round(smallRun.maxRssMb)} MB`);
     console.log(`import-peak-rss-${ROWS}-rows-${engine.name}: ${Math.round(bigRun.maxRssMb)} MB`);
   }
