@@ -90,24 +90,12 @@ export function allocationRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (request) => {
       const account = await requireAccount(store, principalOf(request).workspaceId, request.params.accountId);
-      const [latest] = await store.query<{
+      // One query for the latest cycle and its arms with their entities (campaigns, or ad groups when the
+      // service's arm level says so): dashboards poll this route, so it makes as few round trips as it can.
+      const arms = await store.query<{
         cycleNo: number;
         at: string | null;
-        summary: unknown;
-        level: string | null;
-      }>(
-        `SELECT a.cycle_no AS "cycleNo", ${isoSql(CYCLE_AT)} AS at, cy.summary,
-                (SELECT arm_level FROM service_accounts WHERE account_id = $1) AS level
-           FROM (SELECT max(cycle_no) AS cycle_no FROM allocations WHERE account_id = $1) a
-           LEFT JOIN cycles cy ON cy.account_id = $1 AND cy.cycle_no = a.cycle_no
-          WHERE a.cycle_no IS NOT NULL`,
-        [account.id],
-      );
-      const base = { accountId: account.id, currency: account.currency };
-      if (!latest) return { ...base, cycleNo: null, at: null, totalBudgetMinor: 0, channels: [], arms: [] };
-      // The arms with their entity (campaign, or ad group when the service's arm level says so) in the
-      // same query: this route is polled by dashboards, so it makes as few round trips as it can.
-      const arms = await store.query<{
+        sources: { channel: string; source: string }[] | null;
         armId: string;
         channel: string;
         budgetMinor: number;
@@ -116,25 +104,30 @@ export function allocationRoutes(app: ApiApp, deps: ApiDeps): void {
         status: string | null;
         currentBudgetMinor: number | null;
       }>(
-        `SELECT a.arm_id AS "armId", a.channel, a.budget_minor AS "budgetMinor", a.share,
-                e.name, e.status, e.budget AS "currentBudgetMinor"
-           FROM allocations a
+        `WITH l AS (
+           SELECT a.cycle_no, ${isoSql(CYCLE_AT)} AS at, cy.summary->'channels' AS sources,
+                  coalesce((SELECT arm_level FROM service_accounts WHERE account_id = $1), 'campaign') AS level
+             FROM (SELECT max(cycle_no) AS cycle_no FROM allocations WHERE account_id = $1) a
+             LEFT JOIN cycles cy ON cy.account_id = $1 AND cy.cycle_no = a.cycle_no
+            WHERE a.cycle_no IS NOT NULL)
+         SELECT l.cycle_no AS "cycleNo", l.at, l.sources, a.arm_id AS "armId", a.channel,
+                a.budget_minor AS "budgetMinor", a.share, e.name, e.status, e.budget AS "currentBudgetMinor"
+           FROM l JOIN allocations a ON a.account_id = $1 AND a.cycle_no = l.cycle_no
            LEFT JOIN LATERAL (
              SELECT c.name, c.status, c.daily_budget_minor AS budget FROM campaigns c
-              WHERE $3 = 'campaign' AND c.account_id = a.account_id AND c.external_id = a.arm_id
+              WHERE l.level = 'campaign' AND c.account_id = a.account_id AND c.external_id = a.arm_id
              UNION ALL
              SELECT g.name, g.status, g.daily_budget_minor FROM ad_groups g
                JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id
-              WHERE $3 = 'ad_group' AND g.account_id = a.account_id AND g.external_id = a.arm_id
+              WHERE l.level = 'ad_group' AND g.account_id = a.account_id AND g.external_id = a.arm_id
            ) e ON true
-          WHERE a.account_id = $1 AND a.cycle_no = $2 ORDER BY a.channel, a.arm_id`,
-        [account.id, latest.cycleNo, latest.level ?? "campaign"],
+          ORDER BY a.channel, a.arm_id`,
+        [account.id],
       );
-      const sources = new Map(
-        ((latest.summary as { channels?: { channel: string; source: string }[] } | null)?.channels ?? []).map(
-          (c) => [c.channel, c.source],
-        ),
-      );
+      const base = { accountId: account.id, currency: account.currency };
+      const latest = arms[0];
+      if (!latest) return { ...base, cycleNo: null, at: null, totalBudgetMinor: 0, channels: [], arms: [] };
+      const sources = new Map((latest.sources ?? []).map((c) => [c.channel, c.source]));
       const byChannel = new Map<string, { budgetMinor: number; share: number; currentBudgetMinor: number }>();
       for (const a of arms) {
         const c = byChannel.get(a.channel) ?? { budgetMinor: 0, share: 0, currentBudgetMinor: 0 };
@@ -153,7 +146,7 @@ export function allocationRoutes(app: ApiApp, deps: ApiDeps): void {
           ...c,
           source: sources.get(channel) ?? null,
         })),
-        arms,
+        arms: arms.map(({ cycleNo: _c, at: _a, sources: _s, ...arm }) => arm),
       };
     },
   );
