@@ -1,3 +1,4 @@
+import type { CounterFreshness } from "./impression-band.js";
 import { median, robustZ } from "./robust.js";
 import type { SpendBand } from "./spend-band.js";
 import { accountLink, type CheckOutcome, type Finding, outcome } from "./types.js";
@@ -34,6 +35,13 @@ export interface DataQualityInput {
    * a gain of exactly zero is on this account at these hours. Absent without a week of samples.
    */
   unchangedBand?: SpendBand | null;
+  /**
+   * The same over today's reported impressions (impression-band.ts). When present it decides alone:
+   * impressions that grew mean data arrived, however quiet spend was; impressions frozen over hours
+   * where they always grow mean a frozen feed. Null or absent when the samples carry no impressions
+   * (recorded before migration 0007) or lack a week of history; then the spend rules above decide.
+   */
+  impressions?: CounterFreshness | null;
   /** Each entity's totals over the window (consistency), including any raw negative values. */
   entities: EntityWindowTotals[];
   /** Per arm, complete days oldest first; the last day is tested against the ones before it. */
@@ -83,10 +91,14 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
     });
   }
 
-  const band = input.unchangedBand ?? null;
-  const frozen =
-    (input.unchangedHours >= 3 && input.expectedShareMeanwhile >= limits.todayExpectedShare) ||
-    (band !== null && input.unchangedHours >= 1 && band.observedMinor === 0 && band.pLow < limits.staleAlpha);
+  const impressions = input.impressions ?? null;
+  const band = impressions ? impressions.band : (input.unchangedBand ?? null);
+  const unchangedHours = impressions ? impressions.unchangedHours : input.unchangedHours;
+  const frozenBand =
+    band !== null && unchangedHours >= 1 && band.observedMinor === 0 && band.pLow < limits.staleAlpha;
+  const frozen = impressions
+    ? frozenBand
+    : (input.unchangedHours >= 3 && input.expectedShareMeanwhile >= limits.todayExpectedShare) || frozenBand;
   if ((input.todayRows === 0 && input.todayExpectedShare >= limits.todayExpectedShare) || frozen) {
     findings.push({
       ...base,
@@ -95,17 +107,20 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
       headline:
         input.todayRows === 0
           ? `No data yet for today (${input.today}) in account ${input.accountName}`
-          : `No new data for ${input.unchangedHours} h in account ${input.accountName}`,
+          : `No new data for ${unchangedHours} h in account ${input.accountName}`,
       impact:
         input.todayRows === 0
           ? `a normal day shows ${Math.round(input.todayExpectedShare * 100)}% of its spend by now`
-          : `${Math.round(input.expectedShareMeanwhile * 100)}% of a normal day's spend should have arrived meanwhile`,
+          : impressions && band
+            ? `reported impressions have not moved for ${unchangedHours} h where about ${Math.round(band.expectedMinor)} usually arrive`
+            : `${Math.round(input.expectedShareMeanwhile * 100)}% of a normal day's spend should have arrived meanwhile`,
       evidence: {
         today: input.today,
         todayRows: input.todayRows,
         expectedShareByNow: input.todayExpectedShare,
-        unchangedHours: input.unchangedHours,
-        usualGainMeanwhileMinor: band ? Math.round(band.expectedMinor) : null,
+        unchangedHours,
+        measure: impressions ? "impressions" : "spend",
+        usualGainMeanwhile: band ? Math.round(band.expectedMinor) : null,
         pValue: band?.pLow ?? null,
       },
       suggestedAction:

@@ -5,6 +5,8 @@ export interface SpendSample {
   date: string;
   hour: number;
   spendMinor: number;
+  /** Impressions reported for the day at the same poll; null or absent when unknown (samples from before migration 0007). */
+  impressions?: number | null;
 }
 
 /**

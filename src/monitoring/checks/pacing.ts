@@ -28,6 +28,13 @@ export interface PacingInput {
    * week of samples) from the fixed tolerances below.
    */
   bands?: SpendBand[];
+  /**
+   * The same windows over today's reported impressions (impression-band.ts): a stalled delivery shows
+   * as impressions not growing where they always grow, long before a small account's spend is unlikely
+   * enough. Empty or absent when the samples carry no impressions (before migration 0007); an
+   * underspend verdict may come from either measure.
+   */
+  impressionBands?: SpendBand[];
   /** Month to date through yesterday, against the month's budget (days since the account's first data). */
   month: { spendToDateMinor: number; budgetMinor: number; daysElapsed: number; daysInMonth: number } | null;
 }
@@ -52,6 +59,12 @@ export const PACING_DEFAULTS = {
    */
   bandAlpha: 1e-6,
   bandMaxShare: 0.5,
+  /**
+   * Impression bands are judged over two hours or more: the pacer of a healthy platform may throttle
+   * an ad group hard for an hour after a lumpy early spend (the lab's pacer does, down to 0.2%), while
+   * a stuck pacing persists.
+   */
+  impressionMinHours: 2,
   /** Overspend by band: the day so far above 1 + overTolerance of usual and this many robust z above. */
   bandOverZ: 6,
 };
@@ -84,12 +97,19 @@ export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): Check
   const bands = input.bands ?? [];
   const useBands = bands.length > 0;
   const daySoFar = bands.find((b) => b.sinceMidnight) ?? null;
-  const lowBand = bands
-    .filter((b) => b.pLow < limits.bandAlpha && b.observedMinor <= limits.bandMaxShare * b.expectedMinor)
+  const isLow = (b: SpendBand) =>
+    b.pLow < limits.bandAlpha && b.observedMinor <= limits.bandMaxShare * b.expectedMinor;
+  const lowSpend = bands.filter(isLow).sort((a, b) => a.pLow - b.pLow)[0];
+  const lowImpressions = (input.impressionBands ?? [])
+    .filter((b) => b.hours >= limits.impressionMinHours && isLow(b))
     .sort((a, b) => a.pLow - b.pLow)[0];
-  const underDay = useBands
-    ? lowBand !== undefined
-    : dayRatio !== null && dayRatio < 1 - Math.max(limits.dayUnderTolerance, relNoise);
+  const lowBand = lowSpend ?? lowImpressions;
+  const measure = lowSpend ? "spend" : "impressions";
+  const underDay =
+    lowImpressions !== undefined ||
+    (useBands
+      ? lowSpend !== undefined
+      : dayRatio !== null && dayRatio < 1 - Math.max(limits.dayUnderTolerance, relNoise));
   const underWindow =
     !useBands && windowRatio !== null && windowRatio < 1 - Math.max(limits.windowUnderTolerance, relNoise);
   const spendVsPlan =
@@ -112,7 +132,10 @@ export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): Check
       cause: "pacing:day_under",
       severity: shortfall > 0.7 ? "critical" : "warning",
       headline: `Account ${input.accountName} is underspending today`,
-      impact: `spend is ${pct(shortfall)} under plan`,
+      impact:
+        lowBand && measure === "impressions"
+          ? `delivery (reported impressions) is ${pct(shortfall)} under usual`
+          : `spend is ${pct(shortfall)} under plan`,
       evidence: {
         spendTodayMinor: input.spendTodayMinor,
         expectedByNowMinor: Math.round(expected),
@@ -121,6 +144,7 @@ export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): Check
         dayRatio,
         band: lowBand
           ? {
+              measure,
               hours: lowBand.hours,
               spendMinor: lowBand.observedMinor,
               usualMinor: Math.round(lowBand.expectedMinor),
@@ -137,7 +161,7 @@ export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): Check
             }
           : null,
         text: lowBand
-          ? `${money(lowBand.observedMinor)} reported over the last ${lowBand.hours} h against a usual ${money(lowBand.expectedMinor)} (p = ${lowBand.pLow.toExponential(1)})`
+          ? `${measure === "spend" ? money(lowBand.observedMinor) : `${lowBand.observedMinor} impressions`} reported over the last ${lowBand.hours} h against a usual ${measure === "spend" ? money(lowBand.expectedMinor) : Math.round(lowBand.expectedMinor)} (p = ${lowBand.pLow.toExponential(1)})`
           : `${money(input.spendTodayMinor)} spent by now against ${money(expected)} expected`,
       },
       suggestedAction:
@@ -204,6 +228,10 @@ export function checkPacing(input: PacingInput, limits = PACING_DEFAULTS): Check
       ? "too early in the day to judge pacing"
       : `spend ${pct(dayRatio)} of plan by now${monthRatio !== null ? `, month ${pct(monthRatio)} of plan` : ""}`,
     { spendVsPlan, windowRatio, monthRatio, normalDelivery: typical },
-    !useBands && dayRatio === null && windowRatio === null && monthRatio === null,
+    !useBands &&
+      (input.impressionBands ?? []).length === 0 &&
+      dayRatio === null &&
+      windowRatio === null &&
+      monthRatio === null,
   );
 }

@@ -1,3 +1,4 @@
+import { gammaPoissonCdf } from "./count-tail.js";
 import type { SpendSample } from "./pacing-profile.js";
 import { mad, median } from "./robust.js";
 
@@ -24,7 +25,9 @@ export interface SpendBand {
    * One-sided quasi-Poisson p-value of a gain this low: the earlier days' mean m and variance v give a
    * money-per-event dispersion v/m and m^2/v effective events (extra-Poisson variance from day-to-day
    * swings only lowers that count, so the test errs towards silence); p = P(Poisson(m^2/v) <= observed
-   * / (v/m)). For a gain of exactly zero this is exp(-m^2/v).
+   * / (v/m)). For a gain of exactly zero this is exp(-m^2/v). For counts of unit events (impressions,
+   * `tail: "gamma-poisson"`) the negative binomial's lower tail instead (count-tail.ts), never below the
+   * share of earlier days whose gain was as low: a gain some healthy day also had is never a page.
    */
   pLow: number;
   /** Earlier days with samples at both ends of the window. */
@@ -39,6 +42,12 @@ export const SPEND_BAND_DEFAULTS = {
    */
   minRelativeScale: 0.1,
 };
+
+/**
+ * quasi-poisson: money (spend), whose variance carries the price of each event; gamma-poisson: counts
+ * of unit events (impressions), whose variance above the mean is the day-to-day rate alone.
+ */
+export type BandTail = "quasi-poisson" | "gamma-poisson";
 
 /** Windows the pacing check tests, in hours ending now; 24 stands for "since midnight". */
 export const PACING_WINDOWS = [1, 2, 3, 4, 6, 9, 12, 24];
@@ -72,6 +81,7 @@ export function spendBand(
   hour: number,
   hours: number,
   limits = SPEND_BAND_DEFAULTS,
+  tail: BandTail = "quasi-poisson",
 ): SpendBand | null {
   const observed = gain(today, hour, hours);
   if (observed === null) return null;
@@ -94,7 +104,7 @@ export function spendBand(
     expectedMinor: expected,
     scaleMinor: scale,
     z: (observed - expected) / scale,
-    pLow: mean > 0 && observed < mean ? poissonCdf(Math.floor(observed / (v / mean)), (mean * mean) / v) : 1,
+    pLow: mean > 0 && observed < mean ? lowerTail(tail, observed, gains, mean, v) : 1,
     days: gains.length,
   };
 }
@@ -106,6 +116,7 @@ export function spendBands(
   hour: number,
   windows: readonly number[],
   limits = SPEND_BAND_DEFAULTS,
+  tail: BandTail = "quasi-poisson",
 ): SpendBand[] {
   const out: SpendBand[] = [];
   const seen = new Set<number>();
@@ -113,10 +124,22 @@ export function spendBands(
     const hours = Math.min(w, hour);
     if (hours <= 0 || seen.has(hours)) continue;
     seen.add(hours);
-    const band = spendBand(today, past, hour, hours, limits);
+    const band = spendBand(today, past, hour, hours, limits, tail);
     if (band) out.push(band);
   }
   return out;
+}
+
+function lowerTail(
+  tail: BandTail,
+  observed: number,
+  gains: readonly number[],
+  mean: number,
+  v: number,
+): number {
+  if (tail === "quasi-poisson") return poissonCdf(Math.floor(observed / (v / mean)), (mean * mean) / v);
+  const asLow = gains.filter((g) => g <= observed).length / gains.length;
+  return Math.max(gammaPoissonCdf(Math.floor(observed), mean, v), asLow);
 }
 
 /** P(N <= k) for N ~ Poisson(lambda), summed in log space (k is small where it matters). */
