@@ -1,5 +1,12 @@
 import type { Store } from "../../store/index.js";
 import type { DataQualityInput, DayTotals, EntityWindowTotals } from "../checks/data-quality.js";
+import {
+  type CounterFreshness,
+  impressionBands,
+  impressionsByDate,
+  impressionsFreshness,
+  unchangedSince,
+} from "../checks/impression-band.js";
 import type { LoopInput } from "../checks/loop.js";
 import type { ConversionTypeSeries, MappingInput } from "../checks/mapping.js";
 import type { PacingInput } from "../checks/pacing.js";
@@ -36,24 +43,48 @@ export interface LocalNow {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/** Records today's spend as seen at this hour (the pacing check learns the day's curve from these). */
+/**
+ * Records today's spend and impressions as seen at this hour (the pacing check learns the day's curve
+ * from these; frozen impressions tell a data gap or a stalled delivery from a quiet hour).
+ */
 export async function recordSpendSample(
   store: Store,
   a: MonitoredAccount,
   local: LocalNow,
   now: Date,
 ): Promise<number> {
-  const rows = await store.query<{ spend: number }>(
-    "SELECT coalesce(sum(cost_minor), 0)::bigint AS spend FROM performance_daily WHERE account_id = $1 AND date = $2",
+  const rows = await store.query<{ spend: number; impressions: number }>(
+    `SELECT coalesce(sum(cost_minor), 0)::bigint AS spend, coalesce(sum(impressions), 0)::bigint AS impressions
+     FROM performance_daily WHERE account_id = $1 AND date = $2`,
     [a.accountId, local.date],
   );
   const spend = num(rows[0]?.spend);
   await store.query(
-    `INSERT INTO monitor_spend_samples (account_id, date, hour, spend_minor, sampled_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (account_id, date, hour) DO UPDATE SET spend_minor = EXCLUDED.spend_minor, sampled_at = EXCLUDED.sampled_at`,
-    [a.accountId, local.date, local.hour, spend, now],
+    `INSERT INTO monitor_spend_samples (account_id, date, hour, spend_minor, impressions, sampled_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (account_id, date, hour) DO UPDATE
+       SET spend_minor = EXCLUDED.spend_minor, impressions = EXCLUDED.impressions, sampled_at = EXCLUDED.sampled_at`,
+    [a.accountId, local.date, local.hour, spend, num(rows[0]?.impressions), now],
   );
   return spend;
+}
+
+/** The account's samples from `from` to `to`, impressions null where unknown (before migration 0007). */
+async function readSamples(
+  store: Store,
+  accountId: string,
+  from: string,
+  to: string,
+): Promise<SpendSample[]> {
+  const rows = await store.query<SpendSample>(
+    `SELECT date::text AS date, hour, spend_minor AS "spendMinor", impressions FROM monitor_spend_samples
+     WHERE account_id = $1 AND date >= $2 AND date <= $3`,
+    [accountId, from, to],
+  );
+  return rows.map((s) => ({
+    ...s,
+    spendMinor: num(s.spendMinor),
+    impressions: s.impressions === null || s.impressions === undefined ? null : num(s.impressions),
+  }));
 }
 
 export async function pacingInput(
@@ -78,13 +109,7 @@ export async function pacingInput(
     [a.accountId],
   );
   const finals = new Map(days.map((d) => [d.date, num(d.spend)]));
-  const samples = (
-    await store.query<SpendSample>(
-      `SELECT date::text AS date, hour, spend_minor AS "spendMinor" FROM monitor_spend_samples
-       WHERE account_id = $1 AND date >= $2 AND date <= $3`,
-      [a.accountId, from, local.date],
-    )
-  ).map((s) => ({ ...s, spendMinor: num(s.spendMinor) }));
+  const samples = await readSamples(store, a.accountId, from, local.date);
   const windowHours = 3;
   const earlier = samples.find((s) => s.date === local.date && s.hour === local.hour - windowHours);
   const shareNow = expectedShareBy(
@@ -105,8 +130,10 @@ export async function pacingInput(
   const first = firstData[0]?.first ?? null;
   const elapsed = first ? monthDaysSince(local.date, first) : 0;
   const byDay = samplesByDate(samples.filter((s) => s.date !== local.date));
-  const todayByHour =
-    samplesByDate(samples.filter((s) => s.date === local.date)).get(local.date) ?? new Map();
+  const todaySamples = samples.filter((s) => s.date === local.date);
+  const todayByHour = samplesByDate(todaySamples).get(local.date) ?? new Map();
+  const todayImpressions = impressionsByDate(todaySamples).get(local.date) ?? new Map();
+  const pastImpressions = impressionsByDate(samples.filter((s) => s.date !== local.date));
   return {
     accountId: a.accountId,
     accountName: a.name,
@@ -124,6 +151,7 @@ export async function pacingInput(
       : null,
     recentDays: recent,
     bands: spendBands(todayByHour, byDay, local.hour, PACING_WINDOWS),
+    impressionBands: impressionBands(todayImpressions, pastImpressions, local.hour, PACING_WINDOWS),
     month:
       elapsed > 0
         ? {
@@ -254,7 +282,12 @@ export async function dataQualityInput(
   local: LocalNow,
   now: Date,
   todayExpectedShare: number,
-  freshness: { unchangedHours: number; expectedShareMeanwhile: number; unchangedBand?: SpendBand | null } = {
+  freshness: {
+    unchangedHours: number;
+    expectedShareMeanwhile: number;
+    unchangedBand?: SpendBand | null;
+    impressions?: CounterFreshness | null;
+  } = {
     unchangedHours: 0,
     expectedShareMeanwhile: 0,
   },
@@ -326,25 +359,26 @@ export async function dataQualityInput(
   };
 }
 
-/** How many hours today's spend has not moved (from the samples), and the share a normal day gains meanwhile. */
+/**
+ * How many hours today's spend has not moved (from the samples), the share a normal day gains
+ * meanwhile, and the same for impressions when the samples carry them.
+ */
 export async function freshnessInput(
   store: Store,
   a: MonitoredAccount,
   local: LocalNow,
   lagHours = 3,
-): Promise<{ unchangedHours: number; expectedShareMeanwhile: number; unchangedBand: SpendBand | null }> {
+): Promise<{
+  unchangedHours: number;
+  expectedShareMeanwhile: number;
+  unchangedBand: SpendBand | null;
+  impressions: CounterFreshness | null;
+}> {
   const from = addDays(local.date, -28);
-  const samples = (
-    await store.query<SpendSample>(
-      `SELECT date::text AS date, hour, spend_minor AS "spendMinor" FROM monitor_spend_samples
-       WHERE account_id = $1 AND date >= $2 AND date <= $3`,
-      [a.accountId, from, local.date],
-    )
-  ).map((s) => ({ ...s, spendMinor: num(s.spendMinor) }));
-  const today = new Map(samples.filter((s) => s.date === local.date).map((s) => [s.hour, s.spendMinor]));
-  const current = today.get(local.hour);
-  let since = local.hour;
-  while (current !== undefined && since > 0 && today.get(since - 1) === current) since--;
+  const samples = await readSamples(store, a.accountId, from, local.date);
+  const todaySamples = samples.filter((s) => s.date === local.date);
+  const today = new Map(todaySamples.map((s) => [s.hour, s.spendMinor]));
+  const since = unchangedSince(today, local.hour);
   const days = await store.query<{ date: string; spend: number }>(
     `SELECT date::text AS date, sum(cost_minor)::bigint AS spend FROM performance_daily
      WHERE account_id = $1 AND date >= $2 AND date < $3 GROUP BY date`,
@@ -353,6 +387,11 @@ export async function freshnessInput(
   const finals = new Map(days.map((d) => [d.date, num(d.spend)]));
   const past = samples.filter((s) => s.date !== local.date);
   return {
+    impressions: impressionsFreshness(
+      impressionsByDate(todaySamples).get(local.date) ?? new Map(),
+      impressionsByDate(past),
+      local.hour,
+    ),
     unchangedHours: local.hour - since,
     unchangedBand:
       local.hour > since ? spendBand(today, samplesByDate(past), local.hour, local.hour - since) : null,
