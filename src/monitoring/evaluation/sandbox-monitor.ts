@@ -3,6 +3,12 @@ import type { PerformanceFact } from "../../domain/performance.js";
 import type { SandboxWorld } from "../../lab/sandbox-world.js";
 import type { ApiCallSample } from "../checks/api-health.js";
 import type { DayTotals, EntityWindowTotals } from "../checks/data-quality.js";
+import {
+  impressionBands,
+  impressionsByDate,
+  impressionsFreshness,
+  unchangedSince,
+} from "../checks/impression-band.js";
 import { type AccountCheckInputs, runAccountChecks } from "../checks/index.js";
 import { expectedShareBy, type SpendSample } from "../checks/pacing-profile.js";
 import { PACING_WINDOWS, samplesByDate, spendBand, spendBands } from "../checks/spend-band.js";
@@ -69,10 +75,12 @@ export class SandboxMonitor {
       this.consecutiveFailures++;
     }
     this.lastCycleAt = this.now();
+    const reported = this.reportedOn(this.local.date);
     this.samples.push({
       date: this.local.date,
       hour: this.local.hour,
-      spendMinor: this.spendOn(this.local.date),
+      spendMinor: reported.spendMinor,
+      impressions: reported.impressions,
     });
   }
 
@@ -133,9 +141,13 @@ export class SandboxMonitor {
     };
   }
 
-  private spendOn(date: string): number {
-    let t = 0;
-    for (const f of this.rows.values()) if (f.date === date) t += f.costMinor;
+  private reportedOn(date: string): { spendMinor: number; impressions: number } {
+    const t = { spendMinor: 0, impressions: 0 };
+    for (const f of this.rows.values())
+      if (f.date === date) {
+        t.spendMinor += f.costMinor;
+        t.impressions += f.impressions;
+      }
     return t;
   }
 
@@ -167,15 +179,14 @@ export class SandboxMonitor {
       .slice(-14)
       .map(([d, s]) => ({ date: d, spendMinor: s, budgetMinor: this.dailyBudgetMinor }));
     const byDay = samplesByDate(past);
-    const todayByHour = samplesByDate(this.samples.filter((s) => s.date === date)).get(date) ?? new Map();
+    const todaySamples = this.samples.filter((s) => s.date === date);
+    const todayByHour = samplesByDate(todaySamples).get(date) ?? new Map();
+    const todayImpressions = impressionsByDate(todaySamples).get(date) ?? new Map();
+    const pastImpressions = impressionsByDate(past);
     const firstData = [...finals.keys()].sort()[0];
     const monthStart = `${date.slice(0, 8)}01`;
     const elapsed = firstData ? monthDaysSince(date, firstData) : 0;
-    const todaySamples = new Map(
-      this.samples.filter((s) => s.date === date).map((s) => [s.hour, s.spendMinor]),
-    );
-    let since = hour;
-    while (since > 0 && todaySamples.get(since - 1) === todaySamples.get(hour)) since--;
+    const since = unchangedSince(todayByHour, hour);
 
     const windowFrom = addDays(date, -2);
     let unknownRows = 0;
@@ -258,6 +269,7 @@ export class SandboxMonitor {
           : null,
         recentDays: recent,
         bands: spendBands(todayByHour, byDay, hour, PACING_WINDOWS),
+        impressionBands: impressionBands(todayImpressions, pastImpressions, hour, PACING_WINDOWS),
         month:
           elapsed > 0
             ? {
@@ -306,6 +318,7 @@ export class SandboxMonitor {
         unchangedHours: hour - since,
         expectedShareMeanwhile: Math.max(0, shareNow - expectedShareBy(past, finals, since)),
         unchangedBand: hour > since ? spendBand(todayByHour, byDay, hour, hour - since) : null,
+        impressions: impressionsFreshness(todayImpressions, pastImpressions, hour),
         entities: [...entities.values()],
         arms,
       },
