@@ -44,6 +44,7 @@ export interface ImportPerformanceResult {
 
 /** How often (in rows read) progress is reported and the abort signal checked. */
 const PROGRESS_EVERY = 16_384;
+const YIELD_EVERY = 512;
 
 export async function importPerformance(
   store: Store,
@@ -69,6 +70,9 @@ export async function importPerformance(
     try {
       for await (const event of events) {
         read++;
+        // Reading runs in microtasks; a turn of the event loop now and then lets the database's
+        // replies for the batch being written through, instead of leaving the server waiting.
+        if (read % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (read % PROGRESS_EVERY === 0) {
           if (options.signal?.aborted) {
             throw new Error(`${options.file}: import interrupted; nothing was imported`);

@@ -35,16 +35,16 @@ export async function lockImportAccounts(s: SqlSession): Promise<void> {
   await s.query("SELECT 1 FROM ad_accounts WHERE id IN (SELECT id FROM import_accounts) FOR KEY SHARE");
 }
 
-/** Runs `insert` (one statement) with the per-row foreign-key trigger skipped when `skip` is true. */
-export async function withoutAccountKeyTrigger<T>(
-  s: SqlSession,
-  skip: boolean,
-  insert: () => Promise<T>,
-): Promise<T> {
-  if (!skip) return insert();
-  await s.query("SET LOCAL session_replication_role = replica");
-  const result = await insert();
-  // Not reached on failure: the error ends the transaction, or a ROLLBACK TO undoes the SET LOCAL.
-  await s.query("SET LOCAL session_replication_role = origin");
-  return result;
+/**
+ * Statements that switch the per-row foreign-key trigger off and on again around the import's own
+ * INSERTs (empty when it must stay on). `SET LOCAL` ends with the transaction, and a ROLLBACK TO a
+ * savepoint taken before the switch undoes it too.
+ */
+export function accountKeyTriggerSwitch(skip: boolean): { off: string[]; on: string[] } {
+  return skip
+    ? {
+        off: ["SET LOCAL session_replication_role = replica"],
+        on: ["SET LOCAL session_replication_role = origin"],
+      }
+    : { off: [], on: [] };
 }

@@ -104,54 +104,47 @@ export class EntityBatch {
       for (const g of entities.adGroups.values()) adGroups.push(g);
       for (const d of entities.ads.values()) ads.push(d);
     }
-    if (campaigns.length > 0) {
-      await s.query(
-        `INSERT INTO campaigns AS c (account_id, external_id, name, channel)
+    if (campaigns.length === 0) return;
+    // One statement (data-modifying CTEs always run to completion), so one round trip per batch.
+    await s.query(
+      `WITH accounts AS (SELECT acct, id FROM import_accounts),
+       new_campaigns AS (
+         INSERT INTO campaigns AS c (account_id, external_id, name, channel)
          SELECT a.id, f.id, f.name, f.channel
          FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS f(acct, id, name, channel)
-         JOIN import_accounts a ON a.acct = f.acct
+         JOIN accounts a ON a.acct = f.acct
          ON CONFLICT (account_id, external_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, c.name)
-         WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM c.name`,
-        [
-          campaigns.map((c) => c.acct),
-          campaigns.map((c) => c.id),
-          campaigns.map((c) => c.name),
-          campaigns.map((c) => c.channel),
-        ],
-      );
-    }
-    if (adGroups.length > 0) {
-      await s.query(
-        `INSERT INTO ad_groups AS g (account_id, external_id, campaign_external_id, name)
+         WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM c.name
+       ),
+       new_ad_groups AS (
+         INSERT INTO ad_groups AS g (account_id, external_id, campaign_external_id, name)
          SELECT a.id, f.id, f.campaign_id, f.name
-         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS f(acct, id, campaign_id, name)
-         JOIN import_accounts a ON a.acct = f.acct
+         FROM unnest($5::int[], $6::text[], $7::text[], $8::text[]) AS f(acct, id, campaign_id, name)
+         JOIN accounts a ON a.acct = f.acct
          ON CONFLICT (account_id, external_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, g.name)
-         WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM g.name`,
-        [
-          adGroups.map((g) => g.acct),
-          adGroups.map((g) => g.id),
-          adGroups.map((g) => g.campaignId),
-          adGroups.map((g) => g.name),
-        ],
-      );
-    }
-    if (ads.length > 0) {
-      await s.query(
-        `INSERT INTO ads AS d (account_id, external_id, ad_group_external_id, campaign_external_id, name)
-         SELECT a.id, f.id, f.adgroup_id, f.campaign_id, f.name
-         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[]) AS f(acct, id, adgroup_id, campaign_id, name)
-         JOIN import_accounts a ON a.acct = f.acct
-         ON CONFLICT (account_id, external_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, d.name)
-         WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM d.name`,
-        [
-          ads.map((d) => d.acct),
-          ads.map((d) => d.id),
-          ads.map((d) => d.adGroupId),
-          ads.map((d) => d.campaignId),
-          ads.map((d) => d.name),
-        ],
-      );
-    }
+         WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM g.name
+       )
+       INSERT INTO ads AS d (account_id, external_id, ad_group_external_id, campaign_external_id, name)
+       SELECT a.id, f.id, f.adgroup_id, f.campaign_id, f.name
+       FROM unnest($9::int[], $10::text[], $11::text[], $12::text[], $13::text[]) AS f(acct, id, adgroup_id, campaign_id, name)
+       JOIN accounts a ON a.acct = f.acct
+       ON CONFLICT (account_id, external_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, d.name)
+       WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM d.name`,
+      [
+        campaigns.map((c) => c.acct),
+        campaigns.map((c) => c.id),
+        campaigns.map((c) => c.name),
+        campaigns.map((c) => c.channel),
+        adGroups.map((g) => g.acct),
+        adGroups.map((g) => g.id),
+        adGroups.map((g) => g.campaignId),
+        adGroups.map((g) => g.name),
+        ads.map((d) => d.acct),
+        ads.map((d) => d.id),
+        ads.map((d) => d.adGroupId),
+        ads.map((d) => d.campaignId),
+        ads.map((d) => d.name),
+      ],
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { SqlSession } from "../session.js";
-import { withoutAccountKeyTrigger } from "./account-key-check.js";
+import { accountKeyTriggerSwitch } from "./account-key-check.js";
 
 export interface MergeCounts {
   inserted: number;
@@ -56,22 +56,26 @@ export async function mergeBatch(
   rows: number,
   options: MergeOptions,
 ): Promise<MergeCounts & { fellBack: boolean }> {
+  // Statements without parameters travel together: each round trip waits for this process, which
+  // is busy reading the next batch.
+  const trigger = accountKeyTriggerSwitch(options.skipAccountKeyTrigger);
   if (options.tryPlainInsert) {
-    await s.query("SAVEPOINT import_batch");
+    await s.exec(["SAVEPOINT import_batch", ...trigger.off].join("; "));
+    let inserted = false;
     try {
-      await withoutAccountKeyTrigger(s, options.skipAccountKeyTrigger, () =>
-        s.query(
-          `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
-           FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
-        ),
+      await s.query(
+        `INSERT INTO performance_daily (${COLUMNS}) ${SELECT_STAGED}
+         FROM ${table} s JOIN import_accounts a ON a.acct = s.acct`,
       );
-      await s.query("RELEASE SAVEPOINT import_batch");
-      return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
+      inserted = true;
     } catch (error) {
       if (!hasCode(error, UNIQUE_VIOLATION)) throw error;
-      await s.query("ROLLBACK TO SAVEPOINT import_batch");
-      await s.query("RELEASE SAVEPOINT import_batch");
     }
+    if (inserted) {
+      await s.exec([...trigger.on, "RELEASE SAVEPOINT import_batch"].join("; "));
+      return { inserted: rows, updated: 0, unchanged: 0, fellBack: false };
+    }
+    await s.exec("ROLLBACK TO SAVEPOINT import_batch; RELEASE SAVEPOINT import_batch");
   }
   if (options.mayRepeatKeys) {
     const repeated = await s.query(
@@ -79,9 +83,9 @@ export async function mergeBatch(
     );
     if (repeated.length > 0) throw new DuplicateKeyInBatch();
   }
-  const counts = await withoutAccountKeyTrigger(s, options.skipAccountKeyTrigger, () =>
-    upsertBatch(s, table),
-  );
+  if (trigger.off.length > 0) await s.exec(trigger.off.join("; "));
+  const counts = await upsertBatch(s, table);
+  if (trigger.on.length > 0) await s.exec(trigger.on.join("; "));
   return { ...counts, fellBack: true };
 }
 
