@@ -32,7 +32,7 @@ export const people = {
 
 export interface SeedCampaign {
   id: string;
-  budget: number;
+  budget: number | null;
   status?: "active" | "paused";
   channel?: string;
 }

@@ -103,7 +103,13 @@ export async function loadEntity(
   };
 }
 
-/** Sum of the daily budgets of the account's active campaigns and ad groups, except one entity. */
+/**
+ * What the account's active budgets allow it to spend a day, without one entity's own budget.
+ * A campaign spends up to its own budget when it has one (Google, Meta with campaign budgets), else up
+ * to the sum of its active ad groups' budgets (Meta ad-set budgets): ad-group budgets inside a budgeted
+ * campaign are not added again. When the entity is an ad group, its campaign counts with the other ad
+ * groups' budgets only (capped by the campaign's budget), so the caller can add the ad group's new one.
+ */
 export async function otherActiveBudgets(
   db: Queryable,
   accountId: string,
@@ -111,10 +117,18 @@ export async function otherActiveBudgets(
   id: string,
 ): Promise<number> {
   const [row] = await db.query<{ total: number | string }>(
-    `SELECT COALESCE((SELECT SUM(daily_budget_minor) FROM campaigns
-                        WHERE account_id = $1 AND status = 'active' AND NOT ($2 = 'campaign' AND external_id = $3)), 0)
-          + COALESCE((SELECT SUM(daily_budget_minor) FROM ad_groups
-                        WHERE account_id = $1 AND status = 'active' AND NOT ($2 = 'ad_group' AND external_id = $3)), 0) AS total`,
+    `WITH grp AS (
+       SELECT campaign_external_id AS campaign,
+              COALESCE(SUM(daily_budget_minor) FILTER (WHERE NOT ($2 = 'ad_group' AND external_id = $3)), 0) AS others,
+              COALESCE(SUM(daily_budget_minor), 0) AS total,
+              bool_or($2 = 'ad_group' AND external_id = $3) AS holds_entity
+         FROM ad_groups WHERE account_id = $1 AND status = 'active' GROUP BY campaign_external_id)
+     SELECT COALESCE(SUM(CASE
+              WHEN $2 = 'campaign' AND c.external_id = $3 THEN 0
+              WHEN g.holds_entity THEN LEAST(c.daily_budget_minor, g.others)
+              ELSE COALESCE(c.daily_budget_minor, g.total, 0) END), 0) AS total
+       FROM campaigns c LEFT JOIN grp g ON g.campaign = c.external_id
+      WHERE c.account_id = $1 AND c.status = 'active'`,
     [accountId, level, id],
   );
   return Number(row.total);
