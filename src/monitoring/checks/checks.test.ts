@@ -215,6 +215,14 @@ describe("data quality", () => {
     conversions: 30 + (i % 5),
     revenueMinor: Math.round((150_000 + ((i * 4409) % 20_000)) * scale),
   });
+  const scaled = (d: DayTotals, f: number): DayTotals => ({
+    date: d.date,
+    impressions: Math.round(d.impressions * f),
+    clicks: Math.round(d.clicks * f),
+    costMinor: Math.round(d.costMinor * f),
+    conversions: d.conversions * f,
+    revenueMinor: Math.round(d.revenueMinor * f),
+  });
   const healthy = (): DataQualityInput => ({
     accountId: "acc",
     accountName: "Shop",
@@ -261,6 +269,24 @@ describe("data quality", () => {
     const o = checkDataQuality(input);
     expect(causes(o)).toEqual(["data_quality:inconsistent"]);
     expect(o.findings[0]!.evidence.entities).toHaveLength(3);
+  });
+
+  it("compares an arm's spend only with days under its current budget: a cut we applied is no anomaly", () => {
+    const halved = () => {
+      const input = healthy();
+      // a budget cut to 40 %: 40 % of the delivery, the same CTR, CPA and ROAS
+      for (const i of [17, 18]) input.arms[0]!.days[i] = scaled(day(i), 0.4);
+      return input;
+    };
+    expect(causes(checkDataQuality(halved()))).toEqual(["data_quality:anomaly:spend:cmp-1"]);
+    const cut = halved();
+    cut.arms[0]!.lastChangeDate = "2025-08-17"; // applied the evening before the halved days
+    expect(checkDataQuality(cut).status).toBe("ok");
+    // a week after the change the new level is the baseline, and a drop from it fires again
+    const later = healthy();
+    later.arms[0]!.lastChangeDate = "2025-08-05";
+    later.arms[0]!.days[18] = scaled(day(18), 1 / 3);
+    expect(causes(checkDataQuality(later))).toEqual(["data_quality:anomaly:spend:cmp-1"]);
   });
 
   it("fires on anomalous ROAS for one arm (median/MAD)", () => {

@@ -45,7 +45,8 @@ export interface DataQualityInput {
   /** Each entity's totals over the window (consistency), including any raw negative values. */
   entities: EntityWindowTotals[];
   /** Per arm, complete days oldest first; the last day is tested against the ones before it. */
-  arms: { armId: string; days: DayTotals[] }[];
+  /** `lastChangeDate`: the latest local date a change (budget, status, bid) was applied to the arm. */
+  arms: { armId: string; days: DayTotals[]; lastChangeDate?: string | null }[];
 }
 
 export const DATA_QUALITY_DEFAULTS = {
@@ -154,9 +155,16 @@ export function checkDataQuality(input: DataQualityInput, limits = DATA_QUALITY_
     if (days.length < limits.minBaselineDays + 1) continue;
     const last = days.at(-1)!;
     const baseline = days.slice(0, -1);
+    const changed = arm.lastChangeDate ?? null;
     for (const metric of ["spend", "CTR", "CPA", "ROAS"] as MetricName[]) {
+      // Spend follows the budget: after an applied change it is compared only with days under the same
+      // budget, and a day on which the change landed is not tested (our own change is not an anomaly).
+      const comparable = metric === "spend" && changed ? baseline.filter((d) => d.date > changed) : baseline;
+      if (metric === "spend" && changed && last.date <= changed) continue;
       const value = metricOf(metric, last, limits);
-      const history = baseline.map((d) => metricOf(metric, d, limits)).filter((v): v is number => v !== null);
+      const history = comparable
+        .map((d) => metricOf(metric, d, limits))
+        .filter((v): v is number => v !== null);
       if (value === null || history.length < limits.minBaselineDays) continue;
       tested++;
       const m = median(history);

@@ -300,6 +300,16 @@ export async function dataQualityInput(
      FROM performance_daily WHERE account_id = $1 AND date >= $2 AND date <= $3 GROUP BY 1, 2 ORDER BY 1, 2`,
     [a.accountId, from, local.date],
   );
+  // Changes we applied in the window, by arm: a campaign arm counts those of its ad groups too.
+  const changes = await store.query<{ armId: string; last: string }>(
+    `SELECT ${a.armLevel === "ad_group" ? "entity_id" : "campaign_id"} AS "armId",
+            max((applied_at AT TIME ZONE $2)::date)::text AS last
+       FROM applied_changes
+      WHERE account_id = $1 AND applied_at >= $3 ${a.armLevel === "ad_group" ? "AND entity_level = 'ad_group'" : ""}
+      GROUP BY 1`,
+    [a.accountId, a.timeZone, new Date(now.getTime() - 24 * 86_400_000)],
+  );
+  const lastChange = new Map(changes.map((c) => [c.armId, c.last]));
   const present = new Set<string>();
   const arms = new Map<string, DayTotals[]>();
   let todayRows = 0;
@@ -355,7 +365,7 @@ export async function dataQualityInput(
     // Only arms with data for yesterday are tested (the last day is the one under test).
     arms: [...arms.entries()]
       .filter(([, days]) => days.at(-1)?.date === yesterday)
-      .map(([armId, days]) => ({ armId, days })),
+      .map(([armId, days]) => ({ armId, days, lastChangeDate: lastChange.get(armId) ?? null })),
   };
 }
 
