@@ -9,6 +9,8 @@ import { createBatchTable, STAGE_COLUMNS, stageLine } from "./staging.js";
 /** Rows per batch: large enough that per-statement costs vanish, small enough to stay a few MB. */
 export const BATCH_ROWS = 50_000;
 
+/** The first batch is small, so the server starts working while the rest of the first batch is read. */
+const FIRST_BATCH_ROWS = 5_000;
 const PIECE_ROWS = 1024;
 /** Batches merged with a plain INSERT in a savepoint, at most (see MergeOptions.tryPlainInsert). */
 const MAX_PLAIN_BATCHES = 48;
@@ -41,6 +43,7 @@ export class ImportLoader {
   private staged = 0;
   private entities = new EntityBatch();
   private batches = 0;
+  private flushes = 0;
   private stageTable: string | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private mayHoldDuplicates = false;
@@ -69,13 +72,16 @@ export class ImportLoader {
       this.lines = [];
     }
     this.entities.add(r, acct);
-    return ++this.rows >= this.options.batchRows;
+    const limit =
+      this.flushes === 0 ? Math.min(FIRST_BATCH_ROWS, this.options.batchRows) : this.options.batchRows;
+    return ++this.rows >= limit;
   }
 
   /** Waits for the previous batch to be written, then starts writing this one (not awaited). */
   async flush(): Promise<void> {
     await this.inFlight;
     if (this.rows === 0) return;
+    this.flushes++;
     this.pieces.push(this.lines.join(""));
     const job = this.write(this.pieces.join(""), this.rows, this.entities);
     this.lines = [];
