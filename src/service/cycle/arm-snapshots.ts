@@ -7,6 +7,9 @@ export interface ServiceArm extends PlanArm {
   readonly channel: string;
   readonly status: string;
   readonly currentBudgetMinor: number;
+  /** Plain mean spend over the days with data among the last `spendWindowDays` (what the guardrails'
+   * historical cap uses), or null without any. */
+  readonly averageDailySpendMinor: number | null;
 }
 
 export interface ArmSnapshotOptions {
@@ -20,6 +23,8 @@ export interface ArmSnapshotOptions {
   /** Days of history that count, and the daily forgetting factor applied to them. */
   windowDays?: number;
   discount?: number;
+  /** Days of the undiscounted average daily spend (guardrails.historicalWindowDays; default 14). */
+  spendWindowDays?: number;
 }
 
 interface Row {
@@ -36,6 +41,8 @@ interface Row {
   revenue: number;
   imp_this_week: number;
   imp_last_week: number;
+  spend_recent: number | null;
+  days_recent: number;
   ctr_recent: number | null;
   ctr_base: number | null;
   cpm_recent: number | null;
@@ -51,6 +58,7 @@ interface Row {
 export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Promise<ServiceArm[]> {
   const windowDays = o.windowDays ?? 28;
   const discount = o.discount ?? 0.97;
+  const spendWindowDays = o.spendWindowDays ?? 14;
   const entity =
     o.level === "campaign"
       ? `SELECT external_id AS id, name, channel, status, daily_budget_minor AS budget FROM campaigns WHERE account_id = $1`
@@ -80,7 +88,7 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
               sum(p.clicks)::float8 AS clk, sum(p.conversions)::float8 AS conv, sum(p.revenue_minor)::float8 AS rev,
               ($2::date - p.date) AS age
        FROM performance_daily p
-       WHERE p.account_id = $1 AND p.date < $2::date AND p.date >= $2::date - greatest($3::int, 14)
+       WHERE p.account_id = $1 AND p.date < $2::date AND p.date >= $2::date - greatest($3::int, 14, $5::int)
        GROUP BY 1, 2
      )${first.cte}
      SELECT e.id, e.name, e.channel, e.status, e.budget, ${first.column} AS first_date,
@@ -89,6 +97,8 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
        coalesce(sum(p.clk * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS clicks,
        coalesce(sum(p.conv * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS conversions,
        coalesce(sum(p.rev * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS revenue,
+       sum(p.cost) FILTER (WHERE p.age <= $5) AS spend_recent,
+       count(p.date) FILTER (WHERE p.age <= $5)::int AS days_recent,
        coalesce(sum(p.imp) FILTER (WHERE p.age <= 7), 0) AS imp_this_week,
        coalesce(sum(p.imp) FILTER (WHERE p.age > 7 AND p.age <= 14), 0) AS imp_last_week,
        sum(p.clk) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS ctr_recent,
@@ -99,7 +109,7 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
      WHERE e.status <> 'removed'
      GROUP BY e.id, e.name, e.channel, e.status, e.budget${o.level === "campaign" ? "" : ", f.first_date"}
      ORDER BY e.id`,
-    [o.accountId, o.asOf, windowDays, discount],
+    [o.accountId, o.asOf, windowDays, discount, spendWindowDays],
   );
   return rows.map((r) => {
     const ageDays = r.first_date ? Math.max(0, daysBetween(r.first_date, o.asOf)) : 0;
@@ -117,6 +127,8 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
       conversions: r.conversions,
       revenueMinor: Math.round(r.revenue),
       currentBudgetMinor: r.budget ?? 0,
+      averageDailySpendMinor:
+        r.days_recent > 0 && r.spend_recent !== null ? Math.round(r.spend_recent / r.days_recent) : null,
       fatigue: {
         ...(r.ctr_recent !== null ? { ctr: r.ctr_recent } : {}),
         ...(r.ctr_base !== null ? { baselineCtr: r.ctr_base } : {}),

@@ -84,11 +84,12 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       asOf: now.date,
       hourOfDay: now.hour,
       level: account.armLevel,
+      spendWindowDays: config.guardrails.historicalWindowDays,
     });
     // An arm cannot usefully get more than the guardrails' multiple of what it actually spends per day
     // (it would not deliver it); planning with that capacity sends the rest to arms that can use it.
     const arms = snapshots.map((a) => {
-      const avg = averageDailySpend(a);
+      const avg = a.averageDailySpendMinor;
       return avg === null
         ? a
         : {
@@ -137,10 +138,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
           targetMinor: t.targetMinor,
           reason: d ? `${d.action}: ${d.reason}` : "reallocation",
           factors: (d?.factors ?? []).map((f) => ({ ...f })),
-          averageDailySpendMinor:
-            arm && arm.ageHours >= 24
-              ? Math.round(arm.spendMinor / Math.min(28, Math.max(1, arm.ageHours / 24)))
-              : null,
+          averageDailySpendMinor: arm?.averageDailySpendMinor ?? null,
         };
       });
     const cycleId = `${accountId}:${cycleNo}`;
@@ -188,12 +186,6 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
     deps.bus.publish({ type: "cycle.failed", workspaceId, accountId, data: { cycleNo, error: message } });
     throw error;
   }
-}
-
-/** Average daily spend over the arm's window (undiscounted approximation), or null before a full day. */
-function averageDailySpend(arm: { ageHours: number; spendMinor: number }): number | null {
-  if (arm.ageHours < 24) return null;
-  return Math.round(arm.spendMinor / Math.min(28, Math.max(1, Math.floor(arm.ageHours / 24))));
 }
 
 /** Distinct, reproducible seeds per cycle (SplitMix-style mixing of seed and cycle number). */
