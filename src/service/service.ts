@@ -19,6 +19,8 @@ export interface ServiceOptions {
   scheduler?: boolean;
   /** Run cycles from the queue in this process. */
   worker?: boolean;
+  /** Cycles this process runs at once (default 4 on PostgreSQL; 1 on PGlite, which has one connection). */
+  concurrency?: number;
   /** How often the scheduler looks for due accounts. */
   tickMs?: number;
   log?: Logger;
@@ -70,7 +72,9 @@ export async function startService(
   };
   const boss: PgBoss = await startQueue(store);
   if (options.worker !== false) {
-    await boss.work<CycleJob>(CYCLE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const localConcurrency = options.concurrency ?? (store.kind === "postgres" ? 4 : 1);
+    const workOptions = { batchSize: 1, pollingIntervalSeconds: 1, localConcurrency };
+    await boss.work<CycleJob>(CYCLE_QUEUE, workOptions, async ([job]) => {
       // Only this job's account: listing every account per job would make a round of N cycles read N² rows.
       const account = await loadServiceAccount(store, job.data.accountId).catch(() => null);
       if (account) workspaceOf.set(account.accountId, account.workspaceId);

@@ -32,11 +32,27 @@ export function registerServe(program: Command): void {
     .option("--no-api", "run cycles only (a worker process)")
     .option("--no-scheduler", "do not enqueue cycles (extra workers)")
     .option("--no-worker", "do not run cycles (an API-only process)")
+    .option("--concurrency <n>", "cycles this process runs at once (default: 4 on PostgreSQL, 1 embedded)")
     .action(
-      async (flags: { port: string; host: string; api: boolean; scheduler: boolean; worker: boolean }) => {
+      async (flags: {
+        port: string;
+        host: string;
+        api: boolean;
+        scheduler: boolean;
+        worker: boolean;
+        concurrency?: string;
+      }) => {
         const port = Number(flags.port);
         if (!(Number.isInteger(port) && port >= 0 && port < 65536))
           throw new UsageError(`--port must be 0-65535, got "${flags.port}"`);
+        const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+        if (
+          concurrency !== undefined &&
+          !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)
+        )
+          throw new UsageError(
+            `--concurrency must be a whole number from 1 to 64, got "${flags.concurrency}"`,
+          );
         await withStore(async (store, signal) => {
           const bus = createEventBus();
           const metrics = createMonitoringMetrics({ store });
@@ -44,6 +60,7 @@ export function registerServe(program: Command): void {
           const service = await startService(store, bus, {
             scheduler: flags.scheduler,
             worker: flags.worker,
+            ...(concurrency === undefined ? {} : { concurrency }),
             metrics,
           });
           let webhooks: string[] = [];
