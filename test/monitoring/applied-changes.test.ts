@@ -1,23 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDataQuality } from "../../src/monitoring/checks/data-quality.js";
-import { dataQualityInput, type MonitoredAccount } from "../../src/monitoring/collect/store-inputs.js";
+import { dataQualityInput } from "../../src/monitoring/collect/store-inputs.js";
 import { openTestStore, type TestStore, testEngines } from "../support/stores.js";
-import { seedAccount } from "./support/seed.js";
+import { monitoredAccount, seedAccount } from "./support/seed.js";
 
-const account: MonitoredAccount = {
-  accountId: "acc_1",
-  workspaceId: "default",
-  name: "Shop acc_1",
-  platform: "sandbox",
-  currency: "USD",
-  timeZone: "UTC",
-  active: true,
-  intervalSeconds: 3600,
-  dailyBudgetMinor: 6000,
-  armLevel: "campaign",
-  consecutiveFailures: 0,
-  lastError: null,
-};
+const account = monitoredAccount;
 const TODAY = "2025-08-20";
 const NOW = new Date(`${TODAY}T13:00:00Z`);
 

@@ -3,26 +3,12 @@ import { checkDataQuality } from "../../src/monitoring/checks/data-quality.js";
 import {
   dataQualityInput,
   freshnessInput,
-  type MonitoredAccount,
   recordSpendSample,
 } from "../../src/monitoring/collect/store-inputs.js";
 import { openTestStore, type TestStore, testEngines } from "../support/stores.js";
-import { seedAccount } from "./support/seed.js";
+import { monitoredAccount, seedAccount } from "./support/seed.js";
 
-const account: MonitoredAccount = {
-  accountId: "acc_1",
-  workspaceId: "default",
-  name: "Shop acc_1",
-  platform: "sandbox",
-  currency: "USD",
-  timeZone: "UTC",
-  active: true,
-  intervalSeconds: 3600,
-  dailyBudgetMinor: 6000,
-  armLevel: "campaign",
-  consecutiveFailures: 0,
-  lastError: null,
-};
+const account = monitoredAccount;
 const TODAY = "2025-08-20";
 const at = (hour: number) => new Date(`${TODAY}T${String(hour).padStart(2, "0")}:00:00Z`);
 

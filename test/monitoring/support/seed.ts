@@ -1,3 +1,4 @@
+import type { MonitoredAccount } from "../../../src/monitoring/collect/store-inputs.js";
 import type { Store } from "../../../src/store/index.js";
 
 /** A workspace-default account the monitoring tests can hang alerts on. */
@@ -8,3 +9,19 @@ export async function seedAccount(store: Store, id = "acc_1", platform = "sandbo
     [id, platform, `ext-${id}`, `Shop ${id}`],
   );
 }
+
+/** The account `seedAccount` writes, as the monitoring collectors see it (UTC, hourly cycles). */
+export const monitoredAccount: MonitoredAccount = {
+  accountId: "acc_1",
+  workspaceId: "default",
+  name: "Shop acc_1",
+  platform: "sandbox",
+  currency: "USD",
+  timeZone: "UTC",
+  active: true,
+  intervalSeconds: 3600,
+  dailyBudgetMinor: 6000,
+  armLevel: "campaign",
+  consecutiveFailures: 0,
+  lastError: null,
+};
