@@ -95,7 +95,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
         ensureAllowed(actor, "proposals.view", actor.workspaceId);
         // Cycles expire proposals, but between cycles the queue must not offer one that can no longer be
         // approved: expire what is due first, so the list and an approval judge by the same clock.
-        await expireDue(deps);
+        await expireDue(deps, actor.workspaceId);
         return listProposals(db, { ...filter, workspaceId: actor.workspaceId });
       },
       async show(actor, id) {

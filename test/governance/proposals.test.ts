@@ -268,6 +268,12 @@ describe.each(testEngines())("proposals and approvals on %s", (engine) => {
       (await gov.proposals.list(people.viewer, { accountId, status: "proposed" })).map((p) => p.id);
     expect(await waiting()).toEqual([stale.id]);
     clock.advance(25 * 3_600_000);
+    // another workspace's listing leaves this one's proposals alone
+    await gov.proposals.list(people.outsider, { status: "proposed" });
+    const [row] = await store.query<{ status: string }>("SELECT status FROM proposals WHERE id = $1", [
+      stale.id,
+    ]);
+    expect(row?.status).toBe("proposed");
     expect(await waiting()).toEqual([]);
     const [expired] = await gov.proposals.list(people.viewer, { accountId, status: "expired" });
     expect(expired).toMatchObject({

@@ -116,17 +116,18 @@ export function batchApprove(
   });
 }
 
-/** Marks proposals whose review window has passed as expired (run every cycle). */
-export async function expireDue(deps: GovernanceDeps): Promise<Proposal[]> {
+/** Marks proposals whose review window has passed as expired (run every cycle; `workspaceId` narrows it). */
+export async function expireDue(deps: GovernanceDeps, workspaceId?: string): Promise<Proposal[]> {
   const now = deps.clock();
   return deps.store.transaction(async (s) => {
     const rows = await s.query<Record<string, unknown>>(
       // approved proposals of canary/live accounts are expired by the executor, after it has checked the
       // platform: a killed apply may have reached it, and must be recorded as applied, not expired
       `SELECT p.* FROM proposals p LEFT JOIN account_configs c ON c.account_id = p.account_id
-        WHERE p.expires_at <= $1 AND (p.status = 'proposed' OR (p.status = 'approved' AND COALESCE(c.config->>'mode', 'shadow') = 'shadow'))
+        WHERE p.expires_at <= $1 AND p.status IN ('proposed', 'approved') AND ($2::text IS NULL OR p.workspace_id = $2)
+          AND (p.status = 'proposed' OR COALESCE(c.config->>'mode', 'shadow') = 'shadow')
         ORDER BY p.id FOR UPDATE OF p SKIP LOCKED`,
-      [now],
+      [now, workspaceId ?? null],
     );
     const out: Proposal[] = [];
     for (const row of rows) {
