@@ -34,7 +34,7 @@ export function timeQueries(store: Store): QueryTimer {
       close: () => store.close(),
     },
     reset: () => totals.clear(),
-    report(top = 25) {
+    report(top = 60) {
       return [...totals.entries()]
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, top)

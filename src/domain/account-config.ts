@@ -27,6 +27,11 @@ export const accountConfigSchema = z
     confidenceThreshold: fraction.default(0.7),
     blendingCurve: z.enum(BLENDING_CURVES).default("sigmoid"),
     explorationShare: fraction.default(0.1),
+    /**
+     * Standard errors of the planner's Monte Carlo target within which a budget move is noise and not
+     * proposed (0: every move above 0.5 % of the budget is proposed).
+     */
+    proposalDeadband: nonNegative.default(1),
     targetCac: positive.nullable().default(null),
     mode: z.enum(MODES).default("shadow"),
     guardrails: z

@@ -32,7 +32,7 @@ import {
   type OverrideFilter,
 } from "./overrides/overrides.js";
 import { setMode } from "./policy/set-mode.js";
-import { createProposal, type ProposeInput } from "./proposals/create.js";
+import { createProposal, createProposals, type ProposeInput } from "./proposals/create.js";
 import { findProposal, listProposals, type ProposalFilter } from "./proposals/repository.js";
 import type { Proposal } from "./proposals/types.js";
 import { type RollbackResult, rollbackCycle, rollbackProposal, rollbackSince } from "./rollback/rollback.js";
@@ -45,6 +45,8 @@ import { type RollbackResult, rollbackCycle, rollbackProposal, rollbackSince } f
 export interface Governance {
   proposals: {
     create(actor: Actor, input: ProposeInput): Promise<Proposal>;
+    /** Several proposals of one account in one transaction, judged in the order given. */
+    createMany(actor: Actor, accountId: string, inputs: readonly ProposeInput[]): Promise<Proposal[]>;
     list(actor: Actor, filter?: Omit<ProposalFilter, "workspaceId">): Promise<Proposal[]>;
     show(actor: Actor, id: number): Promise<{ proposal: Proposal; history: ChainedAuditRecord[] }>;
     approve(actor: Actor, id: number, comment?: string | null): Promise<Proposal>;
@@ -91,6 +93,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
   return {
     proposals: {
       create: (actor, input) => createProposal(deps, actor, input),
+      createMany: (actor, accountId, inputs) => createProposals(deps, actor, accountId, inputs),
       async list(actor, filter = {}) {
         ensureAllowed(actor, "proposals.view", actor.workspaceId);
         // Cycles expire proposals, but between cycles the queue must not offer one that can no longer be

@@ -15,32 +15,39 @@ export function governanceGateway(
   return {
     async proposeBudgets(batch: BudgetProposalBatch): Promise<ProposedChange[]> {
       const actor = systemActor(workspaceOf(batch.accountId));
-      const out: ProposedChange[] = [];
       // Cuts first: they free room under the account's total before the raises are checked against it.
       const ordered = [...batch.changes].sort(
         (a, b) => a.targetMinor - a.currentMinor - (b.targetMinor - b.currentMinor),
       );
-      for (const change of ordered) {
-        const p = await governance.proposals.create(actor, {
+      const proposals = await governance.proposals.createMany(
+        actor,
+        batch.accountId,
+        ordered.map((change) => ({
           accountId: batch.accountId,
           entity: { level: batch.level, id: change.armId },
-          change: { kind: "daily_budget", dailyBudgetMinor: change.targetMinor },
+          change: { kind: "daily_budget" as const, dailyBudgetMinor: change.targetMinor },
           reason: change.reason,
           factors: change.factors,
           cycleId: batch.cycleId,
           modelVersions: { planner: "thompson-v1" },
           signals: { averageDailySpendMinor: change.averageDailySpendMinor },
-        });
+          deadbandMinor: change.deadbandMinor,
+        })),
+      );
+      // an earlier cycle's open proposal that still stands is not this cycle's
+      return proposals.flatMap((p, i) => {
+        if (p.cycleId !== batch.cycleId) return [];
         const after = p.after as { dailyBudgetMinor?: number };
-        out.push({
-          armId: change.armId,
-          proposalId: p.id,
-          status: p.status,
-          afterMinor: after.dailyBudgetMinor ?? null,
-          clipped: p.guardrailReasons.length > 0,
-        });
-      }
-      return out;
+        return [
+          {
+            armId: ordered[i]!.armId,
+            proposalId: p.id,
+            status: p.status,
+            afterMinor: after.dailyBudgetMinor ?? null,
+            clipped: p.guardrailReasons.length > 0,
+          },
+        ];
+      });
     },
     async applyApproved(accountId: string) {
       const outcomes = await executor.drain(accountId);

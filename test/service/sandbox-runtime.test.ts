@@ -14,6 +14,8 @@ const CYCLES = 12;
 async function service(store: TestStore) {
   const s = await createDemoService(store, OPTIONS);
   await setAccountConfigValue(store, s.accountId, "guardrails.accountDailyBudget", "40", "test");
+  // every move proposed: the test wants applies to crash around
+  await setAccountConfigValue(store, s.accountId, "proposalDeadband", "0", "test");
   return s;
 }
 

@@ -56,44 +56,76 @@ export async function appendAudit(
   input: AuditInput,
   at: Date,
 ): Promise<ChainedAuditRecord> {
+  const [record] = await appendAuditBatch(session, [input], at);
+  return record!;
+}
+
+/** Rows per INSERT: 12 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
+const ROWS_PER_INSERT = 1_000;
+
+/**
+ * Appends several entries, in order, under one take of the chain lock: one lock, one read of the chain's
+ * head and one INSERT per thousand entries, where entry-by-entry appends would hold the global lock for
+ * three round trips each. Same rules as `appendAudit`: inside the writing transaction, called last.
+ */
+export async function appendAuditBatch(
+  session: SqlSession,
+  inputs: readonly AuditInput[],
+  at: Date,
+): Promise<ChainedAuditRecord[]> {
+  if (inputs.length === 0) return [];
   await session.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
   const [last] = await session.query<AuditRow>("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1");
-  const prev = last ? fromRow(last) : null;
-  const record = chain(
-    {
-      seq: (prev?.seq ?? 0) + 1,
-      // the column keeps microseconds; the hash sees what comes back (milliseconds)
-      at: new Date(Math.floor(at.getTime())),
-      workspaceId: input.workspaceId,
-      accountId: input.accountId,
-      actor: input.actor,
-      action: input.action,
-      subjectType: input.subjectType,
-      subjectId: String(input.subjectId),
-      before: normaliseJson(input.before),
-      after: normaliseJson(input.after),
-    },
-    prev,
-  );
-  await session.query(
-    `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      record.seq,
-      record.at,
-      record.workspaceId,
-      record.accountId,
-      record.actor,
-      record.action,
-      record.subjectType,
-      record.subjectId,
-      JSON.stringify(record.before),
-      JSON.stringify(record.after),
-      record.prevHash,
-      record.hash,
-    ],
-  );
-  return record;
+  let prev = last ? fromRow(last) : null;
+  // the column keeps microseconds; the hash sees what comes back (milliseconds)
+  const when = new Date(Math.floor(at.getTime()));
+  const records: ChainedAuditRecord[] = [];
+  for (const input of inputs) {
+    prev = chain(
+      {
+        seq: (prev?.seq ?? 0) + 1,
+        at: when,
+        workspaceId: input.workspaceId,
+        accountId: input.accountId,
+        actor: input.actor,
+        action: input.action,
+        subjectType: input.subjectType,
+        subjectId: String(input.subjectId),
+        before: normaliseJson(input.before),
+        after: normaliseJson(input.after),
+      },
+      prev,
+    );
+    records.push(prev);
+  }
+  for (let from = 0; from < records.length; from += ROWS_PER_INSERT) {
+    const chunk = records.slice(from, from + ROWS_PER_INSERT);
+    const params: unknown[] = [];
+    const tuples = chunk.map((r) => {
+      const base = params.length;
+      params.push(
+        r.seq,
+        r.at,
+        r.workspaceId,
+        r.accountId,
+        r.actor,
+        r.action,
+        r.subjectType,
+        r.subjectId,
+        JSON.stringify(r.before),
+        JSON.stringify(r.after),
+        r.prevHash,
+        r.hash,
+      );
+      return `(${Array.from({ length: 12 }, (_, k) => `$${base + k + 1}`).join(", ")})`;
+    });
+    await session.query(
+      `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
+       VALUES ${tuples.join(", ")}`,
+      params,
+    );
+  }
+  return records;
 }
 
 /** What JSONB gives back: Dates become strings, undefined members disappear. */

@@ -5,6 +5,7 @@ import type { SqlSession } from "../../store/index.js";
 import { notFound } from "../errors.js";
 import { resolveGuardrailLimits } from "../guardrails/limits.js";
 import type { AppliedChange, GuardrailLimits } from "../guardrails/types.js";
+import { entityKey, loadActiveBudgets, loadEntities, otherActiveBudgetsFrom } from "./batch.js";
 
 type Queryable = Pick<SqlSession, "query">;
 
@@ -70,68 +71,30 @@ export interface EntityState {
   channel: string | null;
 }
 
-const ENTITY_SQL: Record<EntityLevel, string> = {
-  campaign: `SELECT external_id AS campaign_id, status, daily_budget_minor, channel FROM campaigns WHERE account_id = $1 AND external_id = $2`,
-  ad_group: `SELECT g.campaign_external_id AS campaign_id, g.status, g.daily_budget_minor, c.channel
-               FROM ad_groups g LEFT JOIN campaigns c ON c.account_id = g.account_id AND c.external_id = g.campaign_external_id
-              WHERE g.account_id = $1 AND g.external_id = $2`,
-  ad: `SELECT a.campaign_external_id AS campaign_id, a.status, NULL::bigint AS daily_budget_minor, c.channel
-         FROM ads a LEFT JOIN campaigns c ON c.account_id = a.account_id AND c.external_id = a.campaign_external_id
-        WHERE a.account_id = $1 AND a.external_id = $2`,
-};
-
 export async function loadEntity(
   db: Queryable,
   accountId: string,
   level: EntityLevel,
   id: string,
 ): Promise<EntityState> {
-  const sql = ENTITY_SQL[level];
-  if (!sql) throw notFound(`unknown entity level "${level}" (valid: campaign, ad_group, ad)`);
-  const [row] = await db.query<Record<string, unknown>>(sql, [accountId, id]);
-  if (!row)
+  if (!["campaign", "ad_group", "ad"].includes(level))
+    throw notFound(`unknown entity level "${level}" (valid: campaign, ad_group, ad)`);
+  const entity = (await loadEntities(db, accountId, [{ level, id }])).get(entityKey(level, id));
+  if (!entity)
     throw notFound(
       `${level} ${id} does not exist in account ${accountId} (sync the account, or check the id)`,
     );
-  return {
-    level,
-    id,
-    campaignId: row.campaign_id as string,
-    status: row.status as EntityStatus,
-    dailyBudgetMinor: row.daily_budget_minor === null ? null : Number(row.daily_budget_minor),
-    channel: (row.channel as string | null) ?? null,
-  };
+  return entity;
 }
 
-/**
- * What the account's active budgets allow it to spend a day, without one entity's own budget.
- * A campaign spends up to its own budget when it has one (Google, Meta with campaign budgets), else up
- * to the sum of its active ad groups' budgets (Meta ad-set budgets): ad-group budgets inside a budgeted
- * campaign are not added again. When the entity is an ad group, its campaign counts with the other ad
- * groups' budgets only (capped by the campaign's budget), so the caller can add the ad group's new one.
- */
+/** What the account's active budgets allow it to spend a day, without one entity's own budget. */
 export async function otherActiveBudgets(
   db: Queryable,
   accountId: string,
   level: EntityLevel,
   id: string,
 ): Promise<number> {
-  const [row] = await db.query<{ total: number | string }>(
-    `WITH grp AS (
-       SELECT campaign_external_id AS campaign,
-              COALESCE(SUM(daily_budget_minor) FILTER (WHERE NOT ($2 = 'ad_group' AND external_id = $3)), 0) AS others,
-              COALESCE(SUM(daily_budget_minor), 0) AS total,
-              bool_or($2 = 'ad_group' AND external_id = $3) AS holds_entity
-         FROM ad_groups WHERE account_id = $1 AND status = 'active' GROUP BY campaign_external_id)
-     SELECT COALESCE(SUM(CASE
-              WHEN $2 = 'campaign' AND c.external_id = $3 THEN 0
-              WHEN g.holds_entity THEN LEAST(c.daily_budget_minor, g.others)
-              ELSE COALESCE(c.daily_budget_minor, g.total, 0) END), 0) AS total
-       FROM campaigns c LEFT JOIN grp g ON g.campaign = c.external_id
-      WHERE c.account_id = $1 AND c.status = 'active'`,
-    [accountId, level, id],
-  );
-  return Number(row.total);
+  return otherActiveBudgetsFrom(await loadActiveBudgets(db, accountId), level, id);
 }
 
 /** Applied changes of the account in the last 24 h (what every windowed rule needs). */

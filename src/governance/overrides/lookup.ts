@@ -56,3 +56,16 @@ export async function activeOverridesFor(
   );
   return rows.map(overrideFromRow);
 }
+
+/** Every override of the account in force at `at`, oldest first. */
+export async function activeOverridesForAccount(
+  db: Pick<SqlSession, "query">,
+  accountId: string,
+  at: Date,
+): Promise<Override[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT * FROM overrides WHERE account_id = $1 AND ended_at IS NULL AND created_at <= $2 AND expires_at > $2 ORDER BY id`,
+    [accountId, at],
+  );
+  return rows.map(overrideFromRow);
+}

@@ -1,29 +1,29 @@
-import { createHash } from "node:crypto";
 import type { EntityLevel } from "../../domain/entities.js";
 import type { SqlSession } from "../../store/index.js";
 import { GUARDRAILS_ACTOR, POLICY_ACTOR, SYSTEM_USER } from "../actors.js";
-import { appendAudit } from "../audit/audit-log.js";
+import { type AuditInput, appendAuditBatch } from "../audit/audit-log.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import type { Actor } from "../auth/authorize.js";
 import { ensureAllowed } from "../auth/ensure.js";
-import {
-  type AccountContext,
-  type EntityState,
-  loadAccount,
-  loadEntity,
-  lockAccount,
-  otherActiveBudgets,
-  recentHistory,
-} from "../context/account.js";
-import { averageDailySpend, pacingToday } from "../context/spend.js";
+import { type AccountContext, type EntityState, loadAccount, lockAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
-import { conflict, invalidInput } from "../errors.js";
+import { conflict, GovernanceError, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
 import { GuardrailInputError, type GuardrailReason, type RequestedChange } from "../guardrails/types.js";
-import { activeOverridesFor } from "../overrides/lookup.js";
 import { admitCanary, approvalRequirement, modeAllowsApply } from "../policy/approval-policy.js";
-import { auditView, findByIdempotencyKey, proposalContentHash, proposalFromRow } from "./repository.js";
+import { type BatchContext, loadBatchContext } from "./batch-context.js";
+import { type ProposalChange, proposalKey, requestedValue } from "./proposal-key.js";
+import {
+  auditView,
+  expireProposals,
+  insertProposalRows,
+  type NewProposalRow,
+  proposalContentHash,
+} from "./repository.js";
 import type { ProposalStatus } from "./status.js";
+
+export type { ProposalChange } from "./proposal-key.js";
+
 import type {
   ExplanationFactor,
   GuardrailSignals,
@@ -31,10 +31,6 @@ import type {
   ProposalOrigin,
   ProposalValue,
 } from "./types.js";
-
-export type ProposalChange =
-  | RequestedChange
-  | { kind: "creative" | "targeting"; before: Record<string, unknown>; after: Record<string, unknown> };
 
 export interface ProposeInput {
   accountId: string;
@@ -51,6 +47,13 @@ export interface ProposeInput {
   signals?: GuardrailSignals;
   /** For bid changes: the bid the planner read from the platform (bids are not mirrored in the store). */
   currentBidMinor?: number;
+  /**
+   * Optimizer budget proposals only: when an unreviewed optimizer proposal for the same entity already
+   * asks for a budget within this many minor units of this one, it stands and no new proposal is made
+   * (the difference is noise to the planner). A new optimizer proposal always supersedes older
+   * unreviewed optimizer proposals for the same entity and kind.
+   */
+  deadbandMinor?: number;
 }
 
 export interface InternalProposeInput extends ProposeInput {
@@ -65,28 +68,40 @@ export async function createProposal(
   actor: Actor,
   input: ProposeInput,
 ): Promise<Proposal> {
-  return deps.store.transaction(async (session) => {
-    const account = await loadAccount(session, input.accountId);
-    ensureAllowed(actor, "proposals.create", account.workspaceId);
-    await lockAccount(session, account.id);
-    const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
-    return insertProposal(session, deps, account, actor.userId, { ...input, origin });
-  });
+  const [proposal] = await createProposals(deps, actor, input.accountId, [input]);
+  return proposal!;
 }
 
-const sha = (v: unknown) => createHash("sha256").update(canonicalJson(v)).digest("hex").slice(0, 24);
-
-function requestedValue(change: ProposalChange): ProposalValue {
-  switch (change.kind) {
-    case "daily_budget":
-      return { dailyBudgetMinor: change.dailyBudgetMinor };
-    case "bid":
-      return { bidMinor: change.bidMinor };
-    case "status":
-      return { status: change.status };
-    default:
-      return change.after;
-  }
+/**
+ * Records several proposals of one account in one transaction, as if made one after the other in the
+ * order given: the context the guardrails read is loaded once for all of them, the rows are written
+ * together and the audit chain is appended once. All or nothing: one bad input rolls back the batch.
+ */
+export async function createProposals(
+  deps: GovernanceDeps,
+  actor: Actor,
+  accountId: string,
+  inputs: readonly ProposeInput[],
+): Promise<Proposal[]> {
+  return deps.store.transaction(async (session) => {
+    const account = await loadAccount(session, accountId);
+    ensureAllowed(actor, "proposals.create", account.workspaceId);
+    inputs.forEach((input, i) => {
+      if (input.accountId !== accountId)
+        throw invalidInput(
+          `change ${i + 1} is for account ${input.accountId}, but the batch is for account ${accountId}`,
+        );
+    });
+    await lockAccount(session, account.id);
+    const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
+    return insertProposals(
+      session,
+      deps,
+      account,
+      actor.userId,
+      inputs.map((input) => ({ ...input, origin })),
+    );
+  });
 }
 
 function beforeValue(change: ProposalChange, entity: EntityState, input: ProposeInput): ProposalValue {
@@ -116,6 +131,24 @@ function beforeValue(change: ProposalChange, entity: EntityState, input: Propose
   }
 }
 
+const KINDS = ["daily_budget", "bid", "status", "creative", "targeting"];
+
+function checkInput(input: InternalProposeInput, account: AccountContext): void {
+  if (!input.reason?.trim()) throw invalidInput("a proposal needs a reason (why the change is wanted)");
+  if (input.currency !== undefined && input.currency.trim().toUpperCase() !== account.currency) {
+    throw invalidInput(
+      `currency mismatch: account ${account.id} is in ${account.currency}, the proposal says ${input.currency}`,
+    );
+  }
+  if (!KINDS.includes(input.change.kind))
+    throw invalidInput(`unknown change kind "${input.change.kind}" (valid: ${KINDS.join(", ")})`);
+  if (
+    input.deadbandMinor !== undefined &&
+    !(Number.isFinite(input.deadbandMinor) && input.deadbandMinor >= 0)
+  )
+    throw invalidInput(`deadbandMinor must be a number >= 0, got ${input.deadbandMinor}`);
+}
+
 /** The body shared by analyst, optimizer, override and rollback proposals; runs inside the caller's transaction. */
 export async function insertProposal(
   session: SqlSession,
@@ -124,34 +157,138 @@ export async function insertProposal(
   createdBy: string,
   input: InternalProposeInput,
 ): Promise<Proposal> {
+  const [proposal] = await insertProposals(session, deps, account, createdBy, [input]);
+  return proposal!;
+}
+
+/** One proposal to be written, or the existing one that answers the input. */
+type Outcome =
+  | { existing: Proposal }
+  | { row: NewProposalRow; audit: Record<string, unknown>; supersedes: Proposal[] }
+  | { sameAs: number };
+
+/** `insertProposal` for several inputs of one account, in order; see `createProposals`. */
+export async function insertProposals(
+  session: SqlSession,
+  deps: GovernanceDeps,
+  account: AccountContext,
+  createdBy: string,
+  inputs: readonly InternalProposeInput[],
+): Promise<Proposal[]> {
+  if (inputs.length === 0) return [];
   const now = deps.clock();
-  if (!input.reason?.trim()) throw invalidInput("a proposal needs a reason (why the change is wanted)");
-  if (input.currency !== undefined && input.currency.trim().toUpperCase() !== account.currency) {
-    throw invalidInput(
-      `currency mismatch: account ${account.id} is in ${account.currency}, the proposal says ${input.currency}`,
+  const label = (i: number, message: string) =>
+    inputs.length > 1
+      ? `change ${i + 1} (${inputs[i]!.entity.level} ${inputs[i]!.entity.id}): ${message}`
+      : message;
+  const ctx = await loadBatchContext(session, account, inputs, now, (i, error) =>
+    relabel(error, (m) => label(i, m)),
+  );
+  const outcomes: Outcome[] = [];
+  const plannedKeys = new Map<string, { index: number; fingerprint: string }>();
+  for (let i = 0; i < inputs.length; i++) {
+    try {
+      outcomes.push(decide(deps, account, createdBy, inputs[i]!, ctx, i, plannedKeys, now));
+    } catch (error) {
+      throw relabel(error, (m) => label(i, m));
+    }
+  }
+
+  const rows = outcomes.flatMap((o) => ("row" in o ? [o.row] : []));
+  const inserted = await insertProposalRows(session, rows);
+  const byKey = new Map(inserted.map((p) => [p.idempotencyKey, p]));
+  const approved = inserted.filter((p) => p.status === "approved");
+  if (approved.length > 0) {
+    const params: unknown[] = [];
+    const tuples = approved.map((p) => {
+      const b = params.push(
+        p.id,
+        p.contentHash,
+        p.statusChangedBy,
+        p.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
+        now,
+      );
+      return `($${b - 4}, 1, $${b - 3}, 'approved', $${b - 2}, $${b - 1}, $${b})`;
+    });
+    await session.query(
+      `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${tuples.join(", ")}`,
+      params,
     );
   }
-  const kinds = ["daily_budget", "bid", "status", "creative", "targeting"];
-  if (!kinds.includes(input.change.kind))
-    throw invalidInput(`unknown change kind "${input.change.kind}" (valid: ${kinds.join(", ")})`);
-  const entity = await loadEntity(session, account.id, input.entity.level, input.entity.id);
+
+  const audits: AuditInput[] = [];
+  const superseding: { id: number; comment: string }[] = [];
+  const supersededBefore = new Map<number, Proposal>();
+  for (const o of outcomes) {
+    if (!("row" in o)) continue;
+    const proposal = byKey.get(o.row.idempotencyKey)!;
+    audits.push({
+      workspaceId: account.workspaceId,
+      accountId: account.id,
+      actor: createdBy,
+      action: "proposal.created",
+      subjectType: "proposal",
+      subjectId: proposal.id,
+      before: null,
+      after: { ...auditView(proposal), ...o.audit },
+    });
+    for (const old of o.supersedes) {
+      superseding.push({ id: old.id, comment: `superseded by proposal ${proposal.id}` });
+      supersededBefore.set(old.id, old);
+    }
+  }
+  for (const updated of await expireProposals(session, superseding, createdBy, now)) {
+    audits.push({
+      workspaceId: account.workspaceId,
+      accountId: account.id,
+      actor: createdBy,
+      action: "proposal.expired",
+      subjectType: "proposal",
+      subjectId: updated.id,
+      before: auditView(supersededBefore.get(updated.id)!),
+      after: { ...auditView(updated), why: updated.statusComment },
+    });
+  }
+  await appendAuditBatch(session, audits, now);
+
+  return outcomes.map((o) => {
+    if ("existing" in o) return o.existing;
+    if ("row" in o) return byKey.get(o.row.idempotencyKey)!;
+    const first = outcomes[o.sameAs]!;
+    return "existing" in first
+      ? first.existing
+      : byKey.get((first as { row: NewProposalRow }).row.idempotencyKey)!;
+  });
+}
+
+/** Decides one input against the batch's context: an existing proposal, or a new row. */
+function decide(
+  deps: GovernanceDeps,
+  account: AccountContext,
+  createdBy: string,
+  input: InternalProposeInput,
+  ctx: BatchContext,
+  index: number,
+  plannedKeys: Map<string, { index: number; fingerprint: string }>,
+  now: Date,
+): Outcome {
+  checkInput(input, account);
+  const entity = ctx.entity(input.entity.level, input.entity.id);
   if (entity.status === "removed")
     throw invalidInput(`${entity.level} ${entity.id} is removed and cannot be changed`);
   const before = beforeValue(input.change, entity, input);
   const requested = requestedValue(input.change);
 
   const cycleId = input.cycleId ?? null;
-  const requestFingerprint = {
+  const fingerprint = canonicalJson({
     entityLevel: entity.level,
     entityId: entity.id,
     kind: input.change.kind,
     requested,
     origin: input.origin,
-  };
-  const key =
-    input.idempotencyKey ??
-    `${account.id}/${cycleId ?? now.toISOString()}/${entity.level}:${entity.id}/${input.change.kind}/${sha(requested)}`;
-  const existing = await findByIdempotencyKey(session, key);
+  });
+  const key = proposalKey({ ...input, accountId: account.id }, now);
+  const existing = ctx.byKey.get(key);
   if (existing) {
     const same =
       canonicalJson({
@@ -160,11 +297,24 @@ export async function insertProposal(
         kind: existing.kind,
         requested: existing.requested,
         origin: existing.origin,
-      }) === canonicalJson(requestFingerprint);
-    if (same && existing.accountId === account.id) return existing;
+      }) === fingerprint;
+    if (same && existing.accountId === account.id) return { existing };
     throw conflict(
       `idempotency key ${key} is already used by proposal ${existing.id} for a different change`,
     );
+  }
+  const planned = plannedKeys.get(key);
+  if (planned !== undefined) {
+    if (planned.fingerprint === fingerprint) return { sameAs: planned.index };
+    throw conflict(`idempotency key ${key} is used twice in this batch, for different changes`);
+  }
+
+  const open = input.origin === "optimizer" ? ctx.openFor(entity.level, entity.id, input.change.kind) : [];
+  if (input.deadbandMinor !== undefined && input.change.kind === "daily_budget" && open.length > 0) {
+    const latest = open[open.length - 1]!;
+    const asked = (latest.requested as { dailyBudgetMinor?: number }).dailyBudgetMinor;
+    if (asked !== undefined && Math.abs(asked - input.change.dailyBudgetMinor) <= input.deadbandMinor)
+      return { existing: latest };
   }
 
   let after: ProposalValue = requested;
@@ -175,42 +325,29 @@ export async function insertProposal(
   let resolvedSignals: GuardrailSignals = input.signals ?? {};
 
   if (input.origin === "optimizer") {
-    const blocking = (await activeOverridesFor(session, account.id, entity.id, entity.channel, now)).filter(
-      (o) => o.kind !== "pin_share" || input.change.kind === "daily_budget",
-    );
+    const blocking = ctx
+      .overridesFor(entity.id, entity.channel)
+      .filter((o) => o.kind !== "pin_share" || input.change.kind === "daily_budget");
     if (blocking.length > 0) {
-      const o = blocking[0];
+      const o = blocking[0]!;
       rejectedBy = `override:${o.id}`;
       overrideId = o.id;
       rejection = `analyst override ${o.id} (${o.kind}) by ${o.createdBy} holds this entity until ${o.expiresAt.toISOString()}: ${o.justification}`;
     }
   }
 
-  if (
-    !rejectedBy &&
-    (input.change.kind === "daily_budget" || input.change.kind === "bid" || input.change.kind === "status")
-  ) {
+  const change = input.change;
+  if (!rejectedBy && (change.kind === "daily_budget" || change.kind === "bid" || change.kind === "status")) {
     const signals = { ...input.signals };
-    if (signals.averageDailySpendMinor === undefined && input.change.kind === "daily_budget") {
-      const days = account.config.guardrails.historicalWindowDays;
-      signals.averageDailySpendMinor = await averageDailySpend(
-        session,
-        account.id,
-        entity.level,
-        entity.id,
-        days,
-        now,
-        account.timeZone,
-      );
-    }
-    if (signals.pacing === undefined && input.change.kind === "daily_budget") {
-      signals.pacing = await pacingToday(session, account.id, entity.level, entity.id, now, account.timeZone);
-    }
+    if (signals.averageDailySpendMinor === undefined && change.kind === "daily_budget")
+      signals.averageDailySpendMinor = ctx.averageDailySpend(entity.level, entity.id);
+    if (signals.pacing === undefined && change.kind === "daily_budget")
+      signals.pacing = ctx.pacing(entity.level, entity.id);
     resolvedSignals = signals;
     let decision: ReturnType<typeof checkChange>;
     try {
       decision = checkChange(
-        input.change,
+        change,
         {
           now,
           entityId: entity.id,
@@ -218,10 +355,10 @@ export async function insertProposal(
           currentStatus: entity.status,
           currentBudgetMinor: entity.dailyBudgetMinor,
           currentBidMinor: input.currentBidMinor ?? null,
-          history: await recentHistory(session, account.id, now),
+          history: ctx.history,
           averageDailySpendMinor: signals.averageDailySpendMinor ?? null,
           cacLowerBoundMinor: signals.cacLowerBoundMinor ?? null,
-          otherActiveBudgetsMinor: await otherActiveBudgets(session, account.id, entity.level, entity.id),
+          otherActiveBudgetsMinor: ctx.otherActiveBudgets(entity.level, entity.id),
           pacing: signals.pacing ?? null,
           usagePressure: null,
         },
@@ -244,24 +381,16 @@ export async function insertProposal(
 
   const mode = account.config.mode;
   if (!rejectedBy && mode === "canary" && cycleId && input.origin === "optimizer") {
-    const rows = await session.query<{ entity_id: string }>(
-      `SELECT DISTINCT entity_id FROM proposals WHERE account_id = $1 AND cycle_id = $2 AND status NOT IN ('rejected', 'expired')`,
-      [account.id, cycleId],
-    );
-    const admission = admitCanary(
-      [{ entityId: entity.id }],
-      mode,
-      account.config,
-      new Set(rows.map((r) => r.entity_id)),
-    );
+    const changed = ctx.canaryEntities(cycleId);
+    const admission = admitCanary([{ entityId: entity.id }], mode, account.config, changed);
     if (admission.held.length > 0) {
       rejectedBy = "canary";
-      rejection = admission.held[0].reason;
-    }
+      rejection = admission.held[0]!.reason;
+    } else changed.add(entity.id);
   }
 
   const requirement = approvalRequirement(
-    { kind: input.change.kind, entityId: entity.id, before: scalar(before), after: scalar(after) },
+    { kind: change.kind, entityId: entity.id, before: scalar(before), after: scalar(after) },
     account.config,
   );
   const approvalReasons = [...requirement.reasons];
@@ -281,87 +410,56 @@ export async function insertProposal(
     statusBy = POLICY_ACTOR;
   }
 
-  const contentHash = proposalContentHash({
-    accountId: account.id,
-    entityLevel: entity.level,
-    entityId: entity.id,
-    kind: input.change.kind,
-    before,
-    after,
-  });
-  const [row] = await session.query<Record<string, unknown>>(
-    `INSERT INTO proposals (workspace_id, account_id, entity_level, entity_id, campaign_id, kind, currency, before_value, after_value,
-        requested_value, guardrail_reasons, guardrail_inputs, reason, factors, model_versions, mode, origin, cycle_id, override_id,
-        rolls_back, created_by, created_at, idempotency_key, revision, content_hash, requires_approval, approval_reasons, status,
-        status_changed_at, status_changed_by, status_comment, expires_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,1,$24,$25,$26,$27,$22,$28,$29,$30)
-     RETURNING *`,
-    [
-      account.workspaceId,
-      account.id,
-      entity.level,
-      entity.id,
-      entity.campaignId,
-      input.change.kind,
-      account.currency,
-      JSON.stringify(before),
-      JSON.stringify(after),
-      JSON.stringify(requested),
-      JSON.stringify(guardrailReasons),
-      JSON.stringify(resolvedSignals),
-      input.reason.trim(),
-      JSON.stringify(input.factors ?? []),
-      JSON.stringify(input.modelVersions ?? {}),
-      mode,
-      input.origin,
-      cycleId,
-      overrideId,
-      JSON.stringify(input.rollsBack ?? []),
-      createdBy,
-      now,
-      key,
-      contentHash,
-      requiresApproval,
-      JSON.stringify(approvalReasons),
-      status,
-      statusBy,
-      rejection,
-      new Date(now.getTime() + account.config.guardrails.approvalExpiryHours * 3_600_000),
-    ],
-  );
-  const proposal = proposalFromRow(row);
-  if (status === "approved") {
-    await session.query(
-      `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ($1, 1, $2, 'approved', $3, $4, $5)`,
-      [
-        proposal.id,
-        contentHash,
-        statusBy,
-        input.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
-        now,
-      ],
-    );
-  }
-  await appendAudit(
-    session,
-    {
+  plannedKeys.set(key, { index, fingerprint });
+  return {
+    row: {
       workspaceId: account.workspaceId,
       accountId: account.id,
-      actor: createdBy,
-      action: "proposal.created",
-      subjectType: "proposal",
-      subjectId: proposal.id,
-      before: null,
-      after: {
-        ...auditView(proposal),
-        statusBy,
-        origin: input.origin,
-        guardrailReasons: guardrailReasons.map((r) => r.rule),
-      },
+      entityLevel: entity.level,
+      entityId: entity.id,
+      campaignId: entity.campaignId,
+      kind: change.kind,
+      currency: account.currency,
+      before,
+      after,
+      requested,
+      guardrailReasons,
+      guardrailInputs: resolvedSignals,
+      reason: input.reason.trim(),
+      factors: input.factors ?? [],
+      modelVersions: input.modelVersions ?? {},
+      mode,
+      origin: input.origin,
+      cycleId,
+      overrideId,
+      rollsBack: input.rollsBack ?? [],
+      createdBy,
+      createdAt: now,
+      idempotencyKey: key,
+      contentHash: proposalContentHash({
+        accountId: account.id,
+        entityLevel: entity.level,
+        entityId: entity.id,
+        kind: change.kind,
+        before,
+        after,
+      }),
+      requiresApproval,
+      approvalReasons,
+      status,
+      statusChangedBy: statusBy,
+      statusComment: rejection,
+      expiresAt: new Date(now.getTime() + account.config.guardrails.approvalExpiryHours * 3_600_000),
     },
-    now,
-  );
-  return proposal;
+    audit: { statusBy, origin: input.origin, guardrailReasons: guardrailReasons.map((r) => r.rule) },
+    supersedes: open,
+  };
+}
+
+/** The same error with its message reworded (a batch names the change at fault). */
+function relabel(error: unknown, reword: (message: string) => string): unknown {
+  if (error instanceof GovernanceError) error.message = reword(error.message);
+  return error;
 }
 
 function scalar(v: ProposalValue): number | string | null {

@@ -147,3 +147,145 @@ export function auditView(p: Proposal): Record<string, unknown> {
     contentHash: p.contentHash,
   };
 }
+
+export async function findByIdempotencyKeys(
+  db: Queryable,
+  keys: readonly string[],
+): Promise<Map<string, Proposal>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.query<Row>("SELECT * FROM proposals WHERE idempotency_key = ANY($1::text[])", [
+    [...new Set(keys)],
+  ]);
+  return new Map(rows.map((r) => [r.idempotency_key as string, proposalFromRow(r)]));
+}
+
+/** Unreviewed optimizer proposals of these entities, oldest first (a newer one supersedes them). */
+export async function openOptimizerProposals(
+  db: Queryable,
+  accountId: string,
+  entityIds: readonly string[],
+): Promise<Proposal[]> {
+  if (entityIds.length === 0) return [];
+  const rows = await db.query<Row>(
+    `SELECT * FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
+        AND entity_id = ANY($2::text[]) ORDER BY id`,
+    [accountId, [...new Set(entityIds)]],
+  );
+  return rows.map(proposalFromRow);
+}
+
+/** A proposal as inserted: every column but the id and the executor's bookkeeping. */
+export interface NewProposalRow {
+  workspaceId: string;
+  accountId: string;
+  entityLevel: string;
+  entityId: string;
+  campaignId: string;
+  kind: string;
+  currency: string;
+  before: unknown;
+  after: unknown;
+  requested: unknown;
+  guardrailReasons: unknown;
+  guardrailInputs: unknown;
+  reason: string;
+  factors: unknown;
+  modelVersions: unknown;
+  mode: string;
+  origin: string;
+  cycleId: string | null;
+  overrideId: number | null;
+  rollsBack: number[];
+  createdBy: string;
+  createdAt: Date;
+  idempotencyKey: string;
+  contentHash: string;
+  requiresApproval: boolean;
+  approvalReasons: string[];
+  status: ProposalStatus;
+  statusChangedBy: string;
+  statusComment: string | null;
+  expiresAt: Date;
+}
+
+const PROPOSAL_COLUMNS = `workspace_id, account_id, entity_level, entity_id, campaign_id, kind, currency, before_value, after_value,
+  requested_value, guardrail_reasons, guardrail_inputs, reason, factors, model_versions, mode, origin, cycle_id, override_id,
+  rolls_back, created_by, created_at, idempotency_key, revision, content_hash, requires_approval, approval_reasons, status,
+  status_changed_at, status_changed_by, status_comment, expires_at`;
+const PROPOSAL_WIDTH = 32;
+/** 32 parameters a row: 500 rows stay well below PostgreSQL's 65,535-parameter limit. */
+const PROPOSALS_PER_INSERT = 500;
+
+/** Inserts new proposals, several per statement; returns them in the order given. */
+export async function insertProposalRows(
+  session: SqlSession,
+  rows: readonly NewProposalRow[],
+): Promise<Proposal[]> {
+  const out: Proposal[] = [];
+  for (let from = 0; from < rows.length; from += PROPOSALS_PER_INSERT) {
+    const chunk = rows.slice(from, from + PROPOSALS_PER_INSERT);
+    const params: unknown[] = [];
+    const tuples = chunk.map((r) => {
+      const base = params.length;
+      params.push(
+        r.workspaceId,
+        r.accountId,
+        r.entityLevel,
+        r.entityId,
+        r.campaignId,
+        r.kind,
+        r.currency,
+        JSON.stringify(r.before),
+        JSON.stringify(r.after),
+        JSON.stringify(r.requested),
+        JSON.stringify(r.guardrailReasons),
+        JSON.stringify(r.guardrailInputs),
+        r.reason,
+        JSON.stringify(r.factors),
+        JSON.stringify(r.modelVersions),
+        r.mode,
+        r.origin,
+        r.cycleId,
+        r.overrideId,
+        JSON.stringify(r.rollsBack),
+        r.createdBy,
+        r.createdAt,
+        r.idempotencyKey,
+        1,
+        r.contentHash,
+        r.requiresApproval,
+        JSON.stringify(r.approvalReasons),
+        r.status,
+        r.createdAt,
+        r.statusChangedBy,
+        r.statusComment,
+        r.expiresAt,
+      );
+      return `(${Array.from({ length: PROPOSAL_WIDTH }, (_, k) => `$${base + k + 1}`).join(", ")})`;
+    });
+    const inserted = await session.query<Row>(
+      `INSERT INTO proposals (${PROPOSAL_COLUMNS}) VALUES ${tuples.join(", ")} RETURNING *`,
+      params,
+    );
+    const byKey = new Map(inserted.map((r) => [r.idempotency_key as string, proposalFromRow(r)]));
+    for (const r of chunk) out.push(byKey.get(r.idempotencyKey)!);
+  }
+  return out;
+}
+
+/** Marks open proposals expired in one statement, each with its own comment; returns them as updated. */
+export async function expireProposals(
+  session: SqlSession,
+  changes: readonly { id: number; comment: string }[],
+  actor: string,
+  at: Date,
+): Promise<Proposal[]> {
+  if (changes.length === 0) return [];
+  const rows = await session.query<Row>(
+    `UPDATE proposals p SET status = 'expired', status_changed_by = $3, status_changed_at = $4, status_comment = x.comment
+       FROM unnest($1::bigint[], $2::text[]) AS x(id, comment)
+      WHERE p.id = x.id AND p.status = 'proposed' RETURNING p.*`,
+    [changes.map((c) => c.id), changes.map((c) => c.comment), actor, at],
+  );
+  return rows.map(proposalFromRow);
+}

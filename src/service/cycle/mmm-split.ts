@@ -10,11 +10,22 @@ export async function latestChannelBudgets(
   accountId: string,
   budgetMinor: number,
 ): Promise<Record<string, number> | null> {
-  const rows = await store.query<{ result: { recommendedShares?: Record<string, number> } }>(
-    `SELECT result FROM mmm_fits WHERE account_id = $1 AND converged ORDER BY fitted_at DESC, id DESC LIMIT 1`,
+  const rows = await store.query<{ shares: Record<string, number> | null }>(
+    `SELECT ${LATEST_SHARES_SQL} AS shares`,
     [accountId],
   );
-  const shares = rows[0]?.result?.recommendedShares;
+  return channelBudgetsFromShares(rows[0]?.shares ?? null, budgetMinor);
+}
+
+/** The latest converged fit's recommended shares for the account named by `$1` (null without one). */
+export const LATEST_SHARES_SQL = `(SELECT f.result->'recommendedShares' FROM mmm_fits f
+  WHERE f.account_id = $1 AND f.converged ORDER BY f.fitted_at DESC, f.id DESC LIMIT 1)`;
+
+/** Recommended channel shares scaled to a budget that the channel budgets add up to exactly. */
+export function channelBudgetsFromShares(
+  shares: Record<string, number> | null | undefined,
+  budgetMinor: number,
+): Record<string, number> | null {
   if (!shares) return null;
   const entries = Object.entries(shares).filter(([, share]) => share > 0);
   const total = entries.reduce((sum, [, share]) => sum + share, 0);

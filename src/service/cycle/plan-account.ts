@@ -13,6 +13,12 @@ export interface ArmTarget {
   /** Probability the allocation gives this arm its share; the propensity logged for off-policy evaluation. */
   propensity: number;
   probabilityBest: number;
+  /**
+   * Standard error of the target from the Monte Carlo estimate of the probability of being best
+   * (budget x sqrt(p(1 - p) / draws)): targets of two cycles on the same data differ by about this much,
+   * so a move of that size is noise, not news.
+   */
+  noiseMinor: number;
 }
 
 export interface AccountPlan {
@@ -81,6 +87,7 @@ export function planAccount(input: AccountPlanInput, rng: Rng): AccountPlan {
     );
     decisions.push(...plan.decisions);
     const byId = new Map(arms.map((a) => [a.id, a]));
+    const draws = plan.allocation.draws;
     for (const a of plan.allocation.arms) {
       const arm = byId.get(a.id)!;
       targets.push({
@@ -91,6 +98,7 @@ export function planAccount(input: AccountPlanInput, rng: Rng): AccountPlan {
         share: budgetMinor > 0 ? a.amountMinor / input.budgetMinor : 0,
         propensity: a.share,
         probabilityBest: a.probabilityBest,
+        noiseMinor: budgetMinor * Math.sqrt((a.probabilityBest * (1 - a.probabilityBest)) / draws),
       });
     }
     if (useMmm) channels.push({ channel: pool, budgetMinor, source: "mmm" });

@@ -3,15 +3,15 @@ import { accountConfigSchema } from "../../domain/account-config.js";
 import { addDays } from "../../domain/time.js";
 import { createRng } from "../../models/random/index.js";
 import type { Store } from "../../store/index.js";
-import { upsertConnectorEntities, upsertPerformanceFacts } from "../../store/synced-data.js";
+import { upsertSyncedData } from "../../store/synced-data.js";
 import type { EventBus } from "../event-bus.js";
 import { loadArmSnapshots } from "./arm-snapshots.js";
 import { balanceBudgetSteps } from "./balance-changes.js";
-import { latestChannelBudgets } from "./mmm-split.js";
+import { channelBudgetsFromShares } from "./mmm-split.js";
 import { planAccount } from "./plan-account.js";
 import { recordCycle } from "./record-cycle.js";
 import type { AccountRuntime, ChangeGateway } from "./runtime.js";
-import { loadServiceAccount, markCycleFailed, markCycleRunning } from "./service-accounts.js";
+import { loadCycleAccount, markCycleFailed, markCycleRunning } from "./service-accounts.js";
 
 export interface CycleDeps {
   store: Store;
@@ -48,7 +48,7 @@ const MIN_RELATIVE_CHANGE = 0.005;
  */
 export async function runCycle(deps: CycleDeps, accountId: string): Promise<CycleResult> {
   const started = Date.now();
-  const account = await loadServiceAccount(deps.store, accountId);
+  const account = await loadCycleAccount(deps.store, accountId);
   const cycleNo = account.nextCycleNo;
   const runtime = await deps.runtimeFor(accountId);
   const workspaceId = account.workspaceId;
@@ -72,10 +72,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       granularity: "day",
       level: account.armLevel,
     });
-    await deps.store.transaction(async (s) => {
-      await upsertConnectorEntities(s, accountId, entities);
-      await upsertPerformanceFacts(s, accountId, facts, "sync");
-    });
+    await upsertSyncedData(deps.store, accountId, entities, facts, "sync");
 
     const config = accountConfigSchema.parse(account.config);
     const snapshots = await loadArmSnapshots(deps.store, {
@@ -100,7 +97,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
             ),
           };
     });
-    const channelBudgets = await latestChannelBudgets(deps.store, accountId, account.dailyBudgetMinor);
+    const channelBudgets = channelBudgetsFromShares(account.channelShares, account.dailyBudgetMinor);
     const rng = createRng(cycleSeed(account.seed, cycleNo));
     const plan = planAccount(
       {
@@ -115,6 +112,18 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
     );
 
     const decisionsById = new Map(plan.decisions.map((d) => [d.armId, d]));
+    // Nor is a move within `proposalDeadband` Monte Carlo standard errors of the planner's own target:
+    // on unchanged data two cycles' targets differ by about that much, and proposing it would churn
+    // budgets (and an approval queue) on sampling noise.
+    const noiseById = new Map(plan.targets.map((t) => [t.armId, t.noiseMinor]));
+    const deadband = (armId: string, currentMinor: number) =>
+      Math.round(
+        Math.max(
+          1,
+          currentMinor * MIN_RELATIVE_CHANGE,
+          config.proposalDeadband * (noiseById.get(armId) ?? 0),
+        ),
+      );
     const armsById = new Map(arms.map((a) => [a.id, a]));
     const steps = balanceBudgetSteps(
       plan.targets.map((t) => ({
@@ -126,9 +135,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       Math.round(account.dailyBudgetMinor * 0.005),
     );
     const changes = steps
-      .filter(
-        (t) => Math.abs(t.targetMinor - t.currentMinor) > Math.max(1, t.currentMinor * MIN_RELATIVE_CHANGE),
-      )
+      .filter((t) => Math.abs(t.targetMinor - t.currentMinor) > deadband(t.armId, t.currentMinor))
       .map((t) => {
         const d = decisionsById.get(t.armId);
         const arm = armsById.get(t.armId);
@@ -139,6 +146,7 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
           reason: d ? `${d.action}: ${d.reason}` : "reallocation",
           factors: (d?.factors ?? []).map((f) => ({ ...f })),
           averageDailySpendMinor: arm?.averageDailySpendMinor ?? null,
+          deadbandMinor: deadband(t.armId, t.currentMinor),
         };
       });
     const cycleId = `${accountId}:${cycleNo}`;
@@ -148,7 +156,9 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
         : [];
     // After a crash, a simulated platform first gets back what an earlier attempt of this cycle applied.
     const restored = (await runtime.restoreAppliedChanges?.()) ?? 0;
-    const { applied } = await deps.gateway.applyApproved(accountId);
+    // shadow mode never writes to the platform: nothing of it is ever due
+    const { applied } =
+      config.mode === "shadow" ? { applied: 0 } : await deps.gateway.applyApproved(accountId);
 
     const spendTodayMinor = facts.filter((f) => f.date === now.date).reduce((sum, f) => sum + f.costMinor, 0);
     const result: CycleResult = {

@@ -39,6 +39,8 @@ export interface BudgetProposalBatch {
     reason: string;
     factors: Record<string, unknown>[];
     averageDailySpendMinor: number | null;
+    /** An open proposal of an earlier cycle within this of the target stands instead of a new one. */
+    deadbandMinor: number;
   }[];
 }
 

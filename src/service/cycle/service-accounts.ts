@@ -1,4 +1,5 @@
 import type { Store } from "../../store/index.js";
+import { LATEST_SHARES_SQL } from "./mmm-split.js";
 
 export interface ServiceAccount {
   accountId: string;
@@ -28,8 +29,26 @@ const SELECT = `SELECT s.account_id AS "accountId", a.workspace_id AS "workspace
   coalesce(c.config, '{}'::jsonb) AS config
   FROM service_accounts s JOIN ad_accounts a ON a.id = s.account_id LEFT JOIN account_configs c ON c.account_id = s.account_id`;
 
+/** A service account with what its cycle reads first: the latest converged MMM fit's channel shares. */
+export interface CycleAccount extends ServiceAccount {
+  channelShares: Record<string, number> | null;
+}
+
 export async function loadServiceAccount(store: Store, accountId: string): Promise<ServiceAccount> {
-  const rows = await store.query<ServiceAccount>(`${SELECT} WHERE s.account_id = $1`, [accountId]);
+  return loadAccountRow<ServiceAccount>(store, `${SELECT} WHERE s.account_id = $1`, accountId);
+}
+
+/** `loadServiceAccount` and the MMM shares in one round trip. */
+export async function loadCycleAccount(store: Store, accountId: string): Promise<CycleAccount> {
+  const select = SELECT.replace(
+    " FROM service_accounts s",
+    `, ${LATEST_SHARES_SQL} AS "channelShares" FROM service_accounts s`,
+  );
+  return loadAccountRow<CycleAccount>(store, `${select} WHERE s.account_id = $1`, accountId);
+}
+
+async function loadAccountRow<T>(store: Store, sql: string, accountId: string): Promise<T> {
+  const rows = await store.query<T>(sql, [accountId]);
   if (rows.length === 0) {
     throw new Error(
       `account ${accountId} is not managed by the service: add it with \`adpilot service add\` or the API`,

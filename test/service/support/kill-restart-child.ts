@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     : await openStore({ databaseUrl: env.KR_DATABASE_URL, poolSize: 2 });
   const store = counted(raw);
   const { accountId, deps } = await createDemoService(store, options);
+  // Every move proposed: the test is about crashes around applies, and wants many of them.
+  await setAccountConfigValue(raw, accountId, "proposalDeadband", "0", "test");
   if (env.KR_ACCOUNT_CAP) {
     // Room above the scenario's total, so the optimizer's budget moves get applied (the same every life).
     await setAccountConfigValue(raw, accountId, "guardrails.accountDailyBudget", env.KR_ACCOUNT_CAP, "test");

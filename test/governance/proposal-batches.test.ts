@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createGovernance,
+  type Governance,
+  GovernanceError,
+  type ProposeInput,
+  systemActor,
+} from "../../src/governance/index.js";
+import { openTestStore, type TestStore, testEngines } from "../support/stores.js";
+import { budget, depsFor, FakeClock, governanceCounts, people, seedAccount } from "./support.js";
+
+const system = systemActor("default");
+
+describe.each(testEngines())("proposal batches on %s", (engine) => {
+  let store: TestStore;
+  let clock: FakeClock;
+  let gov: Governance;
+  beforeAll(async () => {
+    store = await openTestStore(engine);
+    clock = new FakeClock();
+    gov = createGovernance(depsFor(store, clock));
+  });
+  afterAll(() => store.close());
+
+  const change = (accountId: string, id: string, minor: number, extra: Partial<ProposeInput> = {}) => ({
+    accountId,
+    entity: { level: "campaign" as const, id },
+    change: budget(minor),
+    reason: "planner",
+    cycleId: "cy1",
+    ...extra,
+  });
+
+  it("judges each change as proposal-by-proposal creation would, and chains one audit entry per proposal", async () => {
+    const { accountId } = await seedAccount(store, [
+      { id: "c1", budget: 10_000 },
+      { id: "c2", budget: 10_000 },
+      { id: "c3", budget: 10_000 },
+    ]);
+    const batch = await gov.proposals.createMany(system, accountId, [
+      change(accountId, "c1", 9_800),
+      change(accountId, "c2", 12_000),
+      change(accountId, "c3", 10_100),
+    ]);
+    expect(batch.map((p) => [p.entityId, p.status, p.after])).toEqual([
+      ["c1", "approved", { dailyBudgetMinor: 9_800 }],
+      ["c2", "proposed", { dailyBudgetMinor: 10_500 }], // clipped to the 5 % per-change cap
+      ["c3", "proposed", { dailyBudgetMinor: 10_100 }],
+    ]);
+    expect(batch[1]!.guardrailReasons.map((r) => r.rule)).toEqual(["per_change_cap"]);
+    // the one-by-one path makes the same proposals for a twin account
+    const twin = await seedAccount(store, [
+      { id: "c1", budget: 10_000 },
+      { id: "c2", budget: 10_000 },
+      { id: "c3", budget: 10_000 },
+    ]);
+    const single = [];
+    for (const [id, minor] of [
+      ["c1", 9_800],
+      ["c2", 12_000],
+      ["c3", 10_100],
+    ] as const)
+      single.push(await gov.proposals.create(system, change(twin.accountId, id, minor)));
+    const shape = (p: (typeof batch)[number]) => [
+      p.entityId,
+      p.status,
+      p.after,
+      p.guardrailReasons,
+      p.approvalReasons,
+    ];
+    expect(batch.map(shape)).toEqual(single.map(shape));
+
+    const audit = await gov.audit.list(people.admin, { accountId });
+    expect(audit.map((a) => [a.action, a.subjectId])).toEqual(
+      batch.map((p) => ["proposal.created", String(p.id)]),
+    );
+    expect((await gov.audit.verify(people.admin)).ok).toBe(true);
+    // a repeat of the batch (a re-run cycle) finds the same proposals and writes nothing
+    const before = await governanceCounts(store);
+    const again = await gov.proposals.createMany(system, accountId, [
+      change(accountId, "c1", 9_800),
+      change(accountId, "c2", 12_000),
+      change(accountId, "c3", 10_100),
+    ]);
+    expect(again.map((p) => p.id)).toEqual(batch.map((p) => p.id));
+    expect(await governanceCounts(store)).toEqual(before);
+  });
+
+  it("is all or nothing: one bad change refuses the batch, names the change, and writes nothing", async () => {
+    const { accountId } = await seedAccount(store, [{ id: "c1", budget: 10_000 }]);
+    const before = await governanceCounts(store);
+    await expect(
+      gov.proposals.createMany(system, accountId, [
+        change(accountId, "c1", 9_900),
+        change(accountId, "nope", 9_000),
+      ]),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof GovernanceError &&
+        e.code === "not_found" &&
+        /^change 2 \(campaign nope\): campaign nope does not exist/.test(e.message),
+    );
+    await expect(
+      gov.proposals.createMany(system, accountId, [
+        change(accountId, "c1", 9_900),
+        change(accountId, "c1", 9_900, { reason: " " }),
+      ]),
+    ).rejects.toThrow(/change 2 \(campaign c1\): a proposal needs a reason/);
+    await expect(
+      gov.proposals.createMany(system, accountId, [change("another-account", "c1", 9_900)]),
+    ).rejects.toThrow(/change 1 is for account another-account, but the batch is for account/);
+    expect(await governanceCounts(store)).toEqual(before);
+  });
+
+  it("a newer optimizer proposal supersedes the entity's unreviewed one; within the deadband the old one stands", async () => {
+    const { accountId } = await seedAccount(store, [{ id: "c1", budget: 10_000 }], { mode: "shadow" });
+    const [first] = await gov.proposals.createMany(system, accountId, [
+      change(accountId, "c1", 10_400, { cycleId: "cy1", deadbandMinor: 100 }),
+    ]);
+    expect(first!.status).toBe("proposed");
+    // the next cycle wants 10,450: within 100 of the open proposal's 10,400, so that one stands
+    const [kept] = await gov.proposals.createMany(system, accountId, [
+      change(accountId, "c1", 10_450, { cycleId: "cy2", deadbandMinor: 100 }),
+    ]);
+    expect(kept!.id).toBe(first!.id);
+    // a cycle that wants 9,500 replaces it: the old one expires, saying by which proposal
+    const [next] = await gov.proposals.createMany(system, accountId, [
+      change(accountId, "c1", 9_500, { cycleId: "cy3", deadbandMinor: 100 }),
+    ]);
+    expect(next!.id).not.toBe(first!.id);
+    const { proposal: old, history } = await gov.proposals.show(people.admin, first!.id);
+    expect(old).toMatchObject({ status: "expired", statusComment: `superseded by proposal ${next!.id}` });
+    expect(history.map((h) => h.action)).toEqual(["proposal.created", "proposal.expired"]);
+    // an analyst's own proposal is never superseded by the optimizer
+    const mine = await gov.proposals.create(
+      people.analyst,
+      change(accountId, "c1", 10_200, { cycleId: null }),
+    );
+    await gov.proposals.createMany(system, accountId, [change(accountId, "c1", 9_000, { cycleId: "cy4" })]);
+    expect((await gov.proposals.show(people.admin, mine.id)).proposal.status).toBe("proposed");
+    const open = await gov.proposals.list(people.admin, { accountId, status: "proposed" });
+    expect(open.filter((p) => p.origin === "optimizer")).toHaveLength(1);
+    expect((await gov.audit.verify(people.admin)).ok).toBe(true);
+  });
+});
