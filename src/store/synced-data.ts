@@ -1,6 +1,7 @@
 import type { ConnectorEntity } from "../connectors/port.js";
 import type { PerformanceFact } from "../domain/performance.js";
 import type { SqlSession } from "./session.js";
+import { combineStatements, type Statement } from "./statements.js";
 
 /**
  * Writes what a connector reported into the store, idempotently: entities by (account, external id),
@@ -44,28 +45,6 @@ export async function upsertSyncedData(
     ...performanceUpserts(accountId, facts, source),
   ]);
   if (statement) await s.query(statement.text, statement.values);
-}
-
-export interface Statement {
-  text: string;
-  values: unknown[];
-}
-
-/**
- * Several data-modifying statements as one: each becomes a CTE of `WITH ... SELECT 1`, its $n
- * placeholders renumbered after the ones before it. PostgreSQL runs every data-modifying CTE, all
- * against one snapshot. The statements must not contain `$` outside placeholders.
- */
-export function combineStatements(statements: readonly Statement[]): Statement | null {
-  if (statements.length === 0) return null;
-  if (statements.length === 1) return statements[0]!;
-  const values: unknown[] = [];
-  const parts = statements.map((st, i) => {
-    const offset = values.length;
-    values.push(...st.values);
-    return `s${i + 1} AS (${st.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
-  });
-  return { text: `WITH ${parts.join(",\n")} SELECT 1`, values };
 }
 
 function entityUpserts(accountId: string, entities: readonly ConnectorEntity[]): Statement[] {

@@ -1,7 +1,7 @@
 import { type AccountConfig, accountConfigSchema } from "../../domain/account-config.js";
 import type { EntityLevel, EntityStatus } from "../../domain/entities.js";
 import type { Platform } from "../../domain/platform.js";
-import type { SqlSession } from "../../store/index.js";
+import { type JsonRead, readMany, type SqlSession } from "../../store/index.js";
 import { notFound } from "../errors.js";
 import { resolveGuardrailLimits } from "../guardrails/limits.js";
 import type { AppliedChange, GuardrailLimits } from "../guardrails/types.js";
@@ -98,20 +98,25 @@ export async function otherActiveBudgets(
 }
 
 /** Applied changes of the account in the last 24 h (what every windowed rule needs). */
+export function recentHistoryRead(accountId: string, now: Date): JsonRead<AppliedChange[]> {
+  return {
+    text: `SELECT entity_id, campaign_id, kind, before_numeric, after_numeric, applied_at FROM applied_changes
+            WHERE account_id = $1 AND applied_at > $2 ORDER BY applied_at`,
+    values: [accountId, new Date(now.getTime() - 24 * 3_600_000)],
+    parse: (rows) =>
+      rows.map((r) => ({
+        entityId: r.entity_id as string,
+        campaignId: r.campaign_id as string,
+        kind: r.kind as AppliedChange["kind"],
+        at: new Date(r.applied_at as string),
+        before: r.before_numeric === null ? null : Number(r.before_numeric),
+        after: r.after_numeric === null ? null : Number(r.after_numeric),
+      })),
+  };
+}
+
 export async function recentHistory(db: Queryable, accountId: string, now: Date): Promise<AppliedChange[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT entity_id, campaign_id, kind, before_numeric, after_numeric, applied_at FROM applied_changes
-      WHERE account_id = $1 AND applied_at > $2 ORDER BY applied_at`,
-    [accountId, new Date(now.getTime() - 24 * 3_600_000)],
-  );
-  return rows.map((r) => ({
-    entityId: r.entity_id as string,
-    campaignId: r.campaign_id as string,
-    kind: r.kind as AppliedChange["kind"],
-    at: new Date(r.applied_at as Date),
-    before: r.before_numeric === null ? null : Number(r.before_numeric),
-    after: r.after_numeric === null ? null : Number(r.after_numeric),
-  }));
+  return (await readMany(db, { history: recentHistoryRead(accountId, now) })).history;
 }
 
 /** Keeps the entity mirror current after an apply, so the next guardrail check sees the new budget. */

@@ -1,6 +1,6 @@
 import type { EntityLevel, EntityStatus } from "../../domain/entities.js";
 import { addDays, localDateHour } from "../../domain/time.js";
-import type { SqlSession } from "../../store/index.js";
+import { type JsonRead, readMany, type SqlSession } from "../../store/index.js";
 import type { EntityState } from "./account.js";
 
 // Set-based reads of what the guardrails need about many entities of one account, one round trip per
@@ -23,35 +23,53 @@ const ENTITIES_SQL: Record<EntityLevel, string> = {
         WHERE a.account_id = $1 AND a.external_id = ANY($2::text[])`,
 };
 
+/** The stored state of the named entities of one level that exist. */
+export function entitiesRead(
+  accountId: string,
+  level: EntityLevel,
+  ids: readonly string[],
+): JsonRead<EntityState[]> {
+  return {
+    text: ENTITIES_SQL[level],
+    values: [accountId, [...new Set(ids)]],
+    parse: (rows) =>
+      rows.map((row) => ({
+        level,
+        id: row.id as string,
+        campaignId: row.campaign_id as string,
+        status: row.status as EntityStatus,
+        dailyBudgetMinor: row.daily_budget_minor === null ? null : Number(row.daily_budget_minor),
+        channel: (row.channel as string | null) ?? null,
+      })),
+  };
+}
+
+/** Reads per level of the named entities; `entitiesByKey` turns their answers into one map. */
+export function entityReads(
+  accountId: string,
+  refs: readonly { level: EntityLevel; id: string }[],
+): Record<string, JsonRead<EntityState[]>> {
+  const byLevel = new Map<EntityLevel, string[]>();
+  for (const r of refs) {
+    if (!ENTITIES_SQL[r.level]) continue;
+    byLevel.set(r.level, [...(byLevel.get(r.level) ?? []), r.id]);
+  }
+  return Object.fromEntries(
+    [...byLevel].map(([level, ids]) => [`entities_${level}`, entitiesRead(accountId, level, ids)]),
+  );
+}
+
+export function entitiesByKey(lists: readonly EntityState[][]): Map<string, EntityState> {
+  return new Map(lists.flat().map((e) => [entityKey(e.level, e.id), e]));
+}
+
 /** The stored state of each named entity that exists, keyed by `entityKey`; unknown levels are skipped. */
 export async function loadEntities(
   db: Queryable,
   accountId: string,
   refs: readonly { level: EntityLevel; id: string }[],
 ): Promise<Map<string, EntityState>> {
-  const byLevel = new Map<EntityLevel, Set<string>>();
-  for (const r of refs) {
-    if (!ENTITIES_SQL[r.level]) continue;
-    const ids = byLevel.get(r.level) ?? new Set<string>();
-    ids.add(r.id);
-    byLevel.set(r.level, ids);
-  }
-  const out = new Map<string, EntityState>();
-  for (const [level, ids] of byLevel) {
-    const rows = await db.query<Record<string, unknown>>(ENTITIES_SQL[level], [accountId, [...ids]]);
-    for (const row of rows) {
-      const id = row.id as string;
-      out.set(entityKey(level, id), {
-        level,
-        id,
-        campaignId: row.campaign_id as string,
-        status: row.status as EntityStatus,
-        dailyBudgetMinor: row.daily_budget_minor === null ? null : Number(row.daily_budget_minor),
-        channel: (row.channel as string | null) ?? null,
-      });
-    }
-  }
-  return out;
+  return entitiesByKey(Object.values(await readMany(db, entityReads(accountId, refs))));
 }
 
 /** The account's active campaigns and active ad groups with their budgets: what spend the budgets allow. */
@@ -60,27 +78,28 @@ export interface ActiveBudgets {
   adGroups: { id: string; campaignId: string; budgetMinor: number | null }[];
 }
 
+export function activeBudgetsRead(accountId: string): JsonRead<ActiveBudgets> {
+  return {
+    text: `SELECT 'campaign' AS level, external_id AS id, external_id AS campaign, daily_budget_minor AS budget
+             FROM campaigns WHERE account_id = $1 AND status = 'active'
+           UNION ALL
+           SELECT 'ad_group', external_id, campaign_external_id, daily_budget_minor
+             FROM ad_groups WHERE account_id = $1 AND status = 'active'`,
+    values: [accountId],
+    parse(rows) {
+      const budgets: ActiveBudgets = { campaigns: [], adGroups: [] };
+      for (const r of rows) {
+        const budgetMinor = r.budget === null ? null : Number(r.budget);
+        if (r.level === "campaign") budgets.campaigns.push({ id: r.id as string, budgetMinor });
+        else budgets.adGroups.push({ id: r.id as string, campaignId: r.campaign as string, budgetMinor });
+      }
+      return budgets;
+    },
+  };
+}
+
 export async function loadActiveBudgets(db: Queryable, accountId: string): Promise<ActiveBudgets> {
-  const rows = await db.query<{
-    level: string;
-    id: string;
-    campaign: string;
-    budget: string | number | null;
-  }>(
-    `SELECT 'campaign' AS level, external_id AS id, external_id AS campaign, daily_budget_minor AS budget
-       FROM campaigns WHERE account_id = $1 AND status = 'active'
-     UNION ALL
-     SELECT 'ad_group', external_id, campaign_external_id, daily_budget_minor
-       FROM ad_groups WHERE account_id = $1 AND status = 'active'`,
-    [accountId],
-  );
-  const budgets: ActiveBudgets = { campaigns: [], adGroups: [] };
-  for (const r of rows) {
-    const budgetMinor = r.budget === null ? null : Number(r.budget);
-    if (r.level === "campaign") budgets.campaigns.push({ id: r.id, budgetMinor });
-    else budgets.adGroups.push({ id: r.id, campaignId: r.campaign, budgetMinor });
-  }
-  return budgets;
+  return (await readMany(db, { budgets: activeBudgetsRead(accountId) })).budgets;
 }
 
 /**
@@ -127,6 +146,35 @@ function levelColumns(level: "campaign" | "ad_group") {
  * performance_hourly. Rows at the entity's own level are preferred; when a report only has finer rows
  * those are summed. Entities without hourly rows today are absent (the pacing rules are then skipped).
  */
+export function pacingRead(
+  accountId: string,
+  level: "campaign" | "ad_group",
+  ids: readonly string[],
+  now: Date,
+  timeZone: string,
+): JsonRead<Map<string, PacingToday>> {
+  const { date, hour } = localDateHour(now, timeZone);
+  const col = levelColumns(level);
+  return {
+    text: `WITH rows AS (SELECT ${col.id} AS id, hour, cost_minor, (${col.exact}) AS exact FROM performance_hourly
+                          WHERE account_id = $1 AND ${col.id} = ANY($2::text[]) AND date = $3),
+                pick AS (SELECT id, bool_or(exact) AS exact FROM rows GROUP BY id)
+           SELECT r.id, SUM(r.cost_minor)::float8 AS today, SUM(r.cost_minor) FILTER (WHERE r.hour = $4)::float8 AS hour
+             FROM rows r JOIN pick p ON p.id = r.id AND p.exact = r.exact GROUP BY r.id`,
+    values: [accountId, [...new Set(ids)], date, hour],
+    parse: (rows) =>
+      new Map(
+        rows.map((r) => [
+          r.id as string,
+          {
+            spendTodayMinor: Math.round(Number(r.today ?? 0)),
+            spendThisHourMinor: Math.round(Number(r.hour ?? 0)),
+          },
+        ]),
+      ),
+  };
+}
+
 export async function pacingTodayMany(
   db: Queryable,
   accountId: string,
@@ -135,25 +183,8 @@ export async function pacingTodayMany(
   now: Date,
   timeZone: string,
 ): Promise<Map<string, PacingToday>> {
-  const out = new Map<string, PacingToday>();
-  if (level === "ad" || ids.length === 0) return out;
-  const { date, hour } = localDateHour(now, timeZone);
-  const col = levelColumns(level);
-  const rows = await db.query<{ id: string; today: number | null; hour: number | null }>(
-    `WITH rows AS (SELECT ${col.id} AS id, hour, cost_minor, (${col.exact}) AS exact FROM performance_hourly
-                    WHERE account_id = $1 AND ${col.id} = ANY($2::text[]) AND date = $3),
-          pick AS (SELECT id, bool_or(exact) AS exact FROM rows GROUP BY id)
-     SELECT r.id, SUM(r.cost_minor)::float8 AS today, SUM(r.cost_minor) FILTER (WHERE r.hour = $4)::float8 AS hour
-       FROM rows r JOIN pick p ON p.id = r.id AND p.exact = r.exact GROUP BY r.id`,
-    [accountId, [...ids], date, hour],
-  );
-  for (const r of rows) {
-    out.set(r.id, {
-      spendTodayMinor: Math.round(Number(r.today ?? 0)),
-      spendThisHourMinor: Math.round(Number(r.hour ?? 0)),
-    });
-  }
-  return out;
+  if (level === "ad" || ids.length === 0) return new Map();
+  return (await readMany(db, { pacing: pacingRead(accountId, level, ids, now, timeZone) })).pacing;
 }
 
 /**
@@ -162,6 +193,34 @@ export async function pacingTodayMany(
  * the dates that have data, so a young entity is not judged by days it did not exist. Entities without
  * data are absent.
  */
+export function averageDailySpendRead(
+  accountId: string,
+  level: "campaign" | "ad_group",
+  ids: readonly string[],
+  days: number,
+  now: Date,
+  timeZone: string,
+): JsonRead<Map<string, number>> {
+  const today = localDateHour(now, timeZone).date;
+  const col = levelColumns(level);
+  return {
+    text: `WITH rows AS (SELECT ${col.id} AS id, date, cost_minor, (${col.exact}) AS exact FROM performance_daily
+                          WHERE account_id = $1 AND ${col.id} = ANY($2::text[]) AND date BETWEEN $3 AND $4),
+                pick AS (SELECT id, bool_or(exact) AS exact FROM rows GROUP BY id)
+           SELECT r.id, SUM(r.cost_minor)::float8 AS total, COUNT(DISTINCT r.date)::int AS dates
+             FROM rows r JOIN pick p ON p.id = r.id AND p.exact = r.exact GROUP BY r.id`,
+    values: [accountId, [...new Set(ids)], addDays(today, -days), addDays(today, -1)],
+    parse(rows) {
+      const out = new Map<string, number>();
+      for (const r of rows) {
+        const dates = Number(r.dates);
+        if (dates > 0 && r.total !== null) out.set(r.id as string, Math.round(Number(r.total) / dates));
+      }
+      return out;
+    },
+  };
+}
+
 export async function averageDailySpendMany(
   db: Queryable,
   accountId: string,
@@ -171,20 +230,7 @@ export async function averageDailySpendMany(
   now: Date,
   timeZone: string,
 ): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (level === "ad" || ids.length === 0) return out;
-  const today = localDateHour(now, timeZone).date;
-  const col = levelColumns(level);
-  const rows = await db.query<{ id: string; total: number | null; dates: number }>(
-    `WITH rows AS (SELECT ${col.id} AS id, date, cost_minor, (${col.exact}) AS exact FROM performance_daily
-                    WHERE account_id = $1 AND ${col.id} = ANY($2::text[]) AND date BETWEEN $3 AND $4),
-          pick AS (SELECT id, bool_or(exact) AS exact FROM rows GROUP BY id)
-     SELECT r.id, SUM(r.cost_minor)::float8 AS total, COUNT(DISTINCT r.date)::int AS dates
-       FROM rows r JOIN pick p ON p.id = r.id AND p.exact = r.exact GROUP BY r.id`,
-    [accountId, [...ids], addDays(today, -days), addDays(today, -1)],
-  );
-  for (const r of rows) {
-    if (r.dates > 0 && r.total !== null) out.set(r.id, Math.round(Number(r.total) / r.dates));
-  }
-  return out;
+  if (level === "ad" || ids.length === 0) return new Map();
+  return (await readMany(db, { spend: averageDailySpendRead(accountId, level, ids, days, now, timeZone) }))
+    .spend;
 }

@@ -1,4 +1,4 @@
-import type { SqlSession } from "../../store/index.js";
+import type { JsonRead, SqlSession } from "../../store/index.js";
 
 export type OverrideKind = "pin_budget" | "pin_share" | "pause" | "forbid";
 
@@ -58,14 +58,10 @@ export async function activeOverridesFor(
 }
 
 /** Every override of the account in force at `at`, oldest first. */
-export async function activeOverridesForAccount(
-  db: Pick<SqlSession, "query">,
-  accountId: string,
-  at: Date,
-): Promise<Override[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT * FROM overrides WHERE account_id = $1 AND ended_at IS NULL AND created_at <= $2 AND expires_at > $2 ORDER BY id`,
-    [accountId, at],
-  );
-  return rows.map(overrideFromRow);
+export function activeOverridesRead(accountId: string, at: Date): JsonRead<Override[]> {
+  return {
+    text: `SELECT * FROM overrides WHERE account_id = $1 AND ended_at IS NULL AND created_at <= $2 AND expires_at > $2 ORDER BY id`,
+    values: [accountId, at],
+    parse: (rows) => rows.map(overrideFromRow),
+  };
 }

@@ -1,22 +1,23 @@
 import type { EntityLevel } from "../../domain/entities.js";
-import type { SqlSession } from "../../store/index.js";
-import { type AccountContext, type EntityState, recentHistory } from "../context/account.js";
+import { type JsonRead, readMany, type SqlSession } from "../../store/index.js";
+import { type AccountContext, type EntityState, recentHistoryRead } from "../context/account.js";
 import {
   type ActiveBudgets,
-  averageDailySpendMany,
+  activeBudgetsRead,
+  averageDailySpendRead,
+  entitiesByKey,
   entityKey,
-  loadActiveBudgets,
-  loadEntities,
+  entityReads,
   otherActiveBudgetsFrom,
   type PacingToday,
-  pacingTodayMany,
+  pacingRead,
 } from "../context/batch.js";
 import { notFound } from "../errors.js";
 import type { AppliedChange } from "../guardrails/types.js";
-import { activeOverridesForAccount, type Override } from "../overrides/lookup.js";
+import { activeOverridesRead, type Override } from "../overrides/lookup.js";
 import type { InternalProposeInput } from "./create.js";
 import { proposalKey } from "./proposal-key.js";
-import { findByIdempotencyKeys, openOptimizerProposals } from "./repository.js";
+import { openOptimizerProposalsRead, proposalsByKeyRead } from "./repository.js";
 import type { Proposal } from "./types.js";
 
 /**
@@ -47,21 +48,11 @@ export async function loadBatchContext(
   now: Date,
   blame: (index: number, error: unknown) => unknown,
 ): Promise<BatchContext> {
-  const entities = await loadEntities(
-    session,
-    account.id,
-    inputs.map((i) => i.entity),
-  );
   inputs.forEach((input, i) => {
-    const { level, id } = input.entity;
-    if (!["campaign", "ad_group", "ad"].includes(level))
-      throw blame(i, notFound(`unknown entity level "${level}" (valid: campaign, ad_group, ad)`));
-    if (!entities.has(entityKey(level, id)))
+    if (!["campaign", "ad_group", "ad"].includes(input.entity.level))
       throw blame(
         i,
-        notFound(
-          `${level} ${id} does not exist in account ${account.id} (sync the account, or check the id)`,
-        ),
+        notFound(`unknown entity level "${input.entity.level}" (valid: campaign, ad_group, ad)`),
       );
   });
   const guarded = inputs.some((i) => ["daily_budget", "bid", "status"].includes(i.change.kind));
@@ -73,58 +64,83 @@ export async function loadBatchContext(
           i.change.kind === "daily_budget" && i.entity.level === level && i.signals?.[signal] === undefined,
       )
       .map((i) => i.entity.id);
+  const cycleIds =
+    account.config.mode === "canary"
+      ? [...new Set(optimizer.flatMap((i) => (i.cycleId ? [i.cycleId] : [])))]
+      : [];
 
-  const byKey = await findByIdempotencyKeys(
-    session,
-    inputs.map((i) => proposalKey({ ...i, accountId: account.id }, now)),
+  // Every read in one round trip (one snapshot): the batch holds the account's lock, so nothing the
+  // guardrails look at changes underneath it.
+  const reads: Record<string, JsonRead<unknown>> = {
+    ...entityReads(
+      account.id,
+      inputs.map((i) => i.entity),
+    ),
+    byKey: proposalsByKeyRead(inputs.map((i) => proposalKey({ ...i, accountId: account.id }, now))),
+  };
+  if (guarded) {
+    reads.history = recentHistoryRead(account.id, now);
+    reads.budgets = activeBudgetsRead(account.id);
+  }
+  if (optimizer.length > 0) {
+    reads.overrides = activeOverridesRead(account.id, now);
+    reads.open = openOptimizerProposalsRead(
+      account.id,
+      optimizer.map((i) => i.entity.id),
+    );
+  }
+  for (const level of ["campaign", "ad_group"] as const) {
+    const pacingIds = budgetIds(level, "pacing");
+    if (pacingIds.length > 0)
+      reads[`pacing_${level}`] = pacingRead(account.id, level, pacingIds, now, account.timeZone);
+    const spendIds = budgetIds(level, "averageDailySpendMinor");
+    if (spendIds.length > 0)
+      reads[`spend_${level}`] = averageDailySpendRead(
+        account.id,
+        level,
+        spendIds,
+        account.config.guardrails.historicalWindowDays,
+        now,
+        account.timeZone,
+      );
+  }
+  cycleIds.forEach((cycleId, i) => {
+    reads[`canary_${i}`] = {
+      text: `SELECT DISTINCT entity_id FROM proposals WHERE account_id = $1 AND cycle_id = $2 AND status NOT IN ('rejected', 'expired')`,
+      values: [account.id, cycleId],
+      parse: (rows) => rows.map((r) => r.entity_id as string),
+    };
+  });
+  const got = (await readMany(session, reads)) as Record<string, unknown>;
+
+  const entities = entitiesByKey(
+    Object.entries(got).flatMap(([name, v]) => (name.startsWith("entities_") ? [v as EntityState[]] : [])),
   );
-  const history = guarded ? await recentHistory(session, account.id, now) : [];
-  const budgets: ActiveBudgets = guarded
-    ? await loadActiveBudgets(session, account.id)
-    : { campaigns: [], adGroups: [] };
-  const overrides = optimizer.length > 0 ? await activeOverridesForAccount(session, account.id, now) : [];
-  const open = await openOptimizerProposals(
-    session,
-    account.id,
-    optimizer.map((i) => i.entity.id),
-  );
+  inputs.forEach((input, i) => {
+    const { level, id } = input.entity;
+    if (!entities.has(entityKey(level, id)))
+      throw blame(
+        i,
+        notFound(
+          `${level} ${id} does not exist in account ${account.id} (sync the account, or check the id)`,
+        ),
+      );
+  });
+  const byKey = got.byKey as Map<string, Proposal>;
+  const history = (got.history as AppliedChange[] | undefined) ?? [];
+  const budgets = (got.budgets as ActiveBudgets | undefined) ?? { campaigns: [], adGroups: [] };
+  const overrides = (got.overrides as Override[] | undefined) ?? [];
+  const open = (got.open as Proposal[] | undefined) ?? [];
   const pacing = new Map<string, PacingToday>();
   const spend = new Map<string, number>();
   for (const level of ["campaign", "ad_group"] as const) {
-    const p = await pacingTodayMany(
-      session,
-      account.id,
-      level,
-      budgetIds(level, "pacing"),
-      now,
-      account.timeZone,
-    );
-    for (const [id, v] of p) pacing.set(entityKey(level, id), v);
-    const s = await averageDailySpendMany(
-      session,
-      account.id,
-      level,
-      budgetIds(level, "averageDailySpendMinor"),
-      account.config.guardrails.historicalWindowDays,
-      now,
-      account.timeZone,
-    );
-    for (const [id, v] of s) spend.set(entityKey(level, id), v);
+    for (const [id, v] of (got[`pacing_${level}`] as Map<string, PacingToday> | undefined) ?? [])
+      pacing.set(entityKey(level, id), v);
+    for (const [id, v] of (got[`spend_${level}`] as Map<string, number> | undefined) ?? [])
+      spend.set(entityKey(level, id), v);
   }
   const canary = new Map<string, Set<string>>();
-  const canaryRows = new Map<string, string[]>();
-  if (account.config.mode === "canary") {
-    for (const cycleId of new Set(optimizer.flatMap((i) => (i.cycleId ? [i.cycleId] : [])))) {
-      const rows = await session.query<{ entity_id: string }>(
-        `SELECT DISTINCT entity_id FROM proposals WHERE account_id = $1 AND cycle_id = $2 AND status NOT IN ('rejected', 'expired')`,
-        [account.id, cycleId],
-      );
-      canaryRows.set(
-        cycleId,
-        rows.map((r) => r.entity_id),
-      );
-    }
-  }
+  const canaryRows = new Map(cycleIds.map((cycleId, i) => [cycleId, got[`canary_${i}`] as string[]]));
 
   return {
     entity: (level, id) => entities.get(entityKey(level, id))!,

@@ -9,7 +9,7 @@ import { type AccountContext, type EntityState, loadAccount, lockAccount } from 
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, GovernanceError, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
-import { GuardrailInputError, type GuardrailReason, type RequestedChange } from "../guardrails/types.js";
+import { GuardrailInputError, type GuardrailReason } from "../guardrails/types.js";
 import { admitCanary, approvalRequirement, modeAllowsApply } from "../policy/approval-policy.js";
 import { type BatchContext, loadBatchContext } from "./batch-context.js";
 import { type ProposalChange, proposalKey, requestedValue } from "./proposal-key.js";

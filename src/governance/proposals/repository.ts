@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SqlSession } from "../../store/index.js";
+import type { JsonRead, SqlSession } from "../../store/index.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import { notFound } from "../errors.js";
 import type { ProposalStatus } from "./status.js";
@@ -148,30 +148,25 @@ export function auditView(p: Proposal): Record<string, unknown> {
   };
 }
 
-export async function findByIdempotencyKeys(
-  db: Queryable,
-  keys: readonly string[],
-): Promise<Map<string, Proposal>> {
-  if (keys.length === 0) return new Map();
-  const rows = await db.query<Row>("SELECT * FROM proposals WHERE idempotency_key = ANY($1::text[])", [
-    [...new Set(keys)],
-  ]);
-  return new Map(rows.map((r) => [r.idempotency_key as string, proposalFromRow(r)]));
+export function proposalsByKeyRead(keys: readonly string[]): JsonRead<Map<string, Proposal>> {
+  return {
+    text: "SELECT * FROM proposals WHERE idempotency_key = ANY($1::text[])",
+    values: [[...new Set(keys)]],
+    parse: (rows) => new Map(rows.map((r) => [r.idempotency_key as string, proposalFromRow(r)])),
+  };
 }
 
 /** Unreviewed optimizer proposals of these entities, oldest first (a newer one supersedes them). */
-export async function openOptimizerProposals(
-  db: Queryable,
+export function openOptimizerProposalsRead(
   accountId: string,
   entityIds: readonly string[],
-): Promise<Proposal[]> {
-  if (entityIds.length === 0) return [];
-  const rows = await db.query<Row>(
-    `SELECT * FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
-        AND entity_id = ANY($2::text[]) ORDER BY id`,
-    [accountId, [...new Set(entityIds)]],
-  );
-  return rows.map(proposalFromRow);
+): JsonRead<Proposal[]> {
+  return {
+    text: `SELECT * FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
+              AND entity_id = ANY($2::text[]) ORDER BY id`,
+    values: [accountId, [...new Set(entityIds)]],
+    parse: (rows) => rows.map(proposalFromRow),
+  };
 }
 
 /** A proposal as inserted: every column but the id and the executor's bookkeeping. */

@@ -1,4 +1,4 @@
-import type { Store } from "../../store/index.js";
+import type { SqlSession, Store } from "../../store/index.js";
 import type { AccountPlan } from "./plan-account.js";
 import type { CycleResult } from "./run-cycle.js";
 import type { AccountRuntime } from "./runtime.js";
@@ -22,9 +22,10 @@ export async function recordCycle(
   const { account, cycleNo, plan, result, runtime } = input;
   const targets = new Map(plan.targets.map((t) => [t.armId, t]));
   const decisions = plan.decisions;
-  await store.transaction(async (s) => {
-    // One statement (one round trip) for the rows; the service runs this for every account every cycle.
-    await s.query(
+  // One statement (one round trip) for the rows; the service runs this for every account every cycle.
+  // It is atomic by itself, so a transaction is opened only when the runtime has a checkpoint to add.
+  const write = (s: Pick<SqlSession, "query">) =>
+    s.query(
       `WITH d AS (
          INSERT INTO decisions (account_id, cycle_no, arm_id, channel, action, confidence, reason, explanation, factors,
            numbers, propensity, current_budget_minor, target_budget_minor)
@@ -63,6 +64,13 @@ export async function recordCycle(
         JSON.stringify({ ...result, channels: plan.channels }),
       ],
     );
-    await runtime.checkpoint?.(s, cycleNo);
+  const checkpoint = runtime.checkpoint?.bind(runtime);
+  if (!checkpoint) {
+    await write(store);
+    return;
+  }
+  await store.transaction(async (s) => {
+    await write(s);
+    await checkpoint(s, cycleNo);
   });
 }
