@@ -10,4 +10,4 @@ export {
 } from "./engine.js";
 export { type MigrationStatus, migrate, migrationStatus, readMigrationFiles } from "./migrate.js";
 export type { SqlSession } from "./session.js";
-export { combineStatements, type JsonRead, readMany, type Statement } from "./statements.js";
+export { combineStatements, type JsonRead, readMany, type Statement, valuesList } from "./statements.js";

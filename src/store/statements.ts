@@ -62,3 +62,17 @@ export async function readMany<R extends Record<string, JsonRead<unknown>>>(
   });
   return out as never;
 }
+
+/**
+ * `(…), (…)` placeholders for a multi-row INSERT … VALUES, numbered from `$1`, and the values in order.
+ * Each row must have the same number of values.
+ */
+export function valuesList(rows: readonly (readonly unknown[])[]): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const base = values.length;
+    values.push(...row);
+    return `(${row.map((_, k) => `$${base + k + 1}`).join(", ")})`;
+  });
+  return { sql: tuples.join(", "), values };
+}

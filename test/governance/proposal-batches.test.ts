@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAuditBatch } from "../../src/governance/audit/audit-log.js";
 import {
   createGovernance,
   type Governance,
@@ -140,6 +141,27 @@ describe.each(testEngines())("proposal batches on %s", (engine) => {
     expect((await gov.proposals.show(people.admin, mine.id)).proposal.status).toBe("proposed");
     const open = await gov.proposals.list(people.admin, { accountId, status: "proposed" });
     expect(open.filter((p) => p.origin === "optimizer")).toHaveLength(1);
+    expect((await gov.audit.verify(people.admin)).ok).toBe(true);
+  });
+
+  it("appends more entries than one INSERT takes as one verifiable chain", async () => {
+    const { accountId } = await seedAccount(store, [{ id: "c1", budget: 10_000 }]);
+    const entries = Array.from({ length: 2_300 }, (_, i) => ({
+      workspaceId: "default",
+      accountId,
+      actor: "test",
+      action: "test.bulk",
+      subjectType: "test",
+      subjectId: i,
+      before: null,
+      after: { i },
+    }));
+    const records = await store.transaction((s) => appendAuditBatch(s, entries, clock.now()));
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => records[0]!.seq + i));
+    const stored = await gov.audit.list(people.admin, { accountId, limit: 5_000 });
+    expect(stored.filter((r) => r.action === "test.bulk").map((r) => r.after)).toEqual(
+      entries.map((e) => e.after),
+    );
     expect((await gov.audit.verify(people.admin)).ok).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { SqlSession } from "../../store/index.js";
+import { type SqlSession, valuesList } from "../../store/index.js";
 import { type ChainedAuditRecord, type ChainVerification, ChainVerifier, chain } from "./hash-chain.js";
 
 /** Serialises appends to the one chain; held until the writing transaction ends. */
@@ -100,10 +100,8 @@ export async function appendAuditBatch(
   }
   for (let from = 0; from < records.length; from += ROWS_PER_INSERT) {
     const chunk = records.slice(from, from + ROWS_PER_INSERT);
-    const params: unknown[] = [];
-    const tuples = chunk.map((r) => {
-      const base = params.length;
-      params.push(
+    const { sql, values } = valuesList(
+      chunk.map((r) => [
         r.seq,
         r.at,
         r.workspaceId,
@@ -116,13 +114,12 @@ export async function appendAuditBatch(
         JSON.stringify(r.after),
         r.prevHash,
         r.hash,
-      );
-      return `(${Array.from({ length: 12 }, (_, k) => `$${base + k + 1}`).join(", ")})`;
-    });
+      ]),
+    );
     await session.query(
       `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
-       VALUES ${tuples.join(", ")}`,
-      params,
+       VALUES ${sql}`,
+      values,
     );
   }
   return records;

@@ -1,5 +1,5 @@
 import type { EntityLevel } from "../../domain/entities.js";
-import type { SqlSession } from "../../store/index.js";
+import { type SqlSession, valuesList } from "../../store/index.js";
 import { GUARDRAILS_ACTOR, POLICY_ACTOR, SYSTEM_USER } from "../actors.js";
 import { type AuditInput, appendAuditBatch } from "../audit/audit-log.js";
 import { canonicalJson } from "../audit/canonical-json.js";
@@ -199,20 +199,20 @@ export async function insertProposals(
   const byKey = new Map(inserted.map((p) => [p.idempotencyKey, p]));
   const approved = inserted.filter((p) => p.status === "approved");
   if (approved.length > 0) {
-    const params: unknown[] = [];
-    const tuples = approved.map((p) => {
-      const b = params.push(
+    const { sql, values } = valuesList(
+      approved.map((p) => [
         p.id,
+        1,
         p.contentHash,
+        "approved",
         p.statusChangedBy,
         p.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
         now,
-      );
-      return `($${b - 4}, 1, $${b - 3}, 'approved', $${b - 2}, $${b - 1}, $${b})`;
-    });
+      ]),
+    );
     await session.query(
-      `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${tuples.join(", ")}`,
-      params,
+      `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${sql}`,
+      values,
     );
   }
 

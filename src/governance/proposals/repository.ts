@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JsonRead, SqlSession } from "../../store/index.js";
+import { type JsonRead, type SqlSession, valuesList } from "../../store/index.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import { notFound } from "../errors.js";
 import type { ProposalStatus } from "./status.js";
@@ -170,44 +170,15 @@ export function openOptimizerProposalsRead(
 }
 
 /** A proposal as inserted: every column but the id and the executor's bookkeeping. */
-export interface NewProposalRow {
-  workspaceId: string;
-  accountId: string;
-  entityLevel: string;
-  entityId: string;
-  campaignId: string;
-  kind: string;
-  currency: string;
-  before: unknown;
-  after: unknown;
-  requested: unknown;
-  guardrailReasons: unknown;
-  guardrailInputs: unknown;
-  reason: string;
-  factors: unknown;
-  modelVersions: unknown;
-  mode: string;
-  origin: string;
-  cycleId: string | null;
-  overrideId: number | null;
-  rollsBack: number[];
-  createdBy: string;
-  createdAt: Date;
-  idempotencyKey: string;
-  contentHash: string;
-  requiresApproval: boolean;
-  approvalReasons: string[];
-  status: ProposalStatus;
-  statusChangedBy: string;
-  statusComment: string | null;
-  expiresAt: Date;
-}
+export type NewProposalRow = Omit<
+  Proposal,
+  "id" | "revision" | "statusChangedAt" | "attempts" | "nextAttemptAt" | "lastError" | "appliedAt"
+>;
 
 const PROPOSAL_COLUMNS = `workspace_id, account_id, entity_level, entity_id, campaign_id, kind, currency, before_value, after_value,
   requested_value, guardrail_reasons, guardrail_inputs, reason, factors, model_versions, mode, origin, cycle_id, override_id,
   rolls_back, created_by, created_at, idempotency_key, revision, content_hash, requires_approval, approval_reasons, status,
   status_changed_at, status_changed_by, status_comment, expires_at`;
-const PROPOSAL_WIDTH = 32;
 /** 32 parameters a row: 500 rows stay well below PostgreSQL's 65,535-parameter limit. */
 const PROPOSALS_PER_INSERT = 500;
 
@@ -219,10 +190,8 @@ export async function insertProposalRows(
   const out: Proposal[] = [];
   for (let from = 0; from < rows.length; from += PROPOSALS_PER_INSERT) {
     const chunk = rows.slice(from, from + PROPOSALS_PER_INSERT);
-    const params: unknown[] = [];
-    const tuples = chunk.map((r) => {
-      const base = params.length;
-      params.push(
+    const { sql, values } = valuesList(
+      chunk.map((r) => [
         r.workspaceId,
         r.accountId,
         r.entityLevel,
@@ -255,12 +224,11 @@ export async function insertProposalRows(
         r.statusChangedBy,
         r.statusComment,
         r.expiresAt,
-      );
-      return `(${Array.from({ length: PROPOSAL_WIDTH }, (_, k) => `$${base + k + 1}`).join(", ")})`;
-    });
+      ]),
+    );
     const inserted = await session.query<Row>(
-      `INSERT INTO proposals (${PROPOSAL_COLUMNS}) VALUES ${tuples.join(", ")} RETURNING *`,
-      params,
+      `INSERT INTO proposals (${PROPOSAL_COLUMNS}) VALUES ${sql} RETURNING *`,
+      values,
     );
     const byKey = new Map(inserted.map((r) => [r.idempotency_key as string, proposalFromRow(r)]));
     for (const r of chunk) out.push(byKey.get(r.idempotencyKey)!);
