@@ -8,7 +8,8 @@
 // run them. The platform is an in-memory one per account that answers instantly (no network, no lab),
 // so the figures are AdPilot's own cost. Prints both cycles' wall time and proposals, the warm cycle's
 // mean time per account, throughput and CPU (Node and PostgreSQL), and the process's peak RSS.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import pg from "pg";
 import pino from "pino";
 import { createGovernance } from "../src/governance/index.js";
@@ -72,6 +73,26 @@ async function backendCpuSeconds(store: Store): Promise<number | null> {
   return ticks / 100; // USER_HZ
 }
 
+/** SERVICE_BENCH_PROFILE=<file> writes a V8 CPU profile of the warm cycle (open it in Chrome's DevTools). */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`# warm cycle's CPU profile: ${file}`);
+    },
+  };
+}
+
 /** Runs every account's cycle with at most CONCURRENCY in flight; returns each cycle's milliseconds. */
 async function cycleAll(deps: CycleDeps, accountIds: string[]): Promise<number[]> {
   const durations: number[] = [];
@@ -123,6 +144,7 @@ async function bench(plain: Store): Promise<void> {
   const firstSeconds = (performance.now() - started) / 1000;
   clock.hour = 10;
   timer?.reset();
+  const profiler = process.env.SERVICE_BENCH_PROFILE ? await startProfile() : null;
   const pgBefore = await backendCpuSeconds(plain);
   const cpu = process.cpuUsage();
   started = performance.now();
@@ -130,6 +152,7 @@ async function bench(plain: Store): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(cpu);
   const pgAfter = await backendCpuSeconds(plain);
+  if (profiler) await profiler.stop(process.env.SERVICE_BENCH_PROFILE!);
   if (timer) console.error(`# warm cycle's queries by total time\n${timer.report()}`);
 
   const [counts] = await store.query<{

@@ -10,4 +10,11 @@ export {
 } from "./engine.js";
 export { type MigrationStatus, migrate, migrationStatus, readMigrationFiles } from "./migrate.js";
 export type { SqlSession } from "./session.js";
-export { combineStatements, type JsonRead, readMany, type Statement, valuesList } from "./statements.js";
+export {
+  combineStatements,
+  combineWithin,
+  type JsonRead,
+  readMany,
+  type Statement,
+  valuesList,
+} from "./statements.js";

@@ -76,3 +76,24 @@ export function valuesList(rows: readonly (readonly unknown[])[]): { sql: string
   });
   return { sql: tuples.join(", "), values };
 }
+
+/**
+ * Consecutive statements joined into as few `combineStatements` as keep each under `maxParams`
+ * parameters (PostgreSQL takes at most 65,535), in order.
+ */
+export function combineWithin(statements: readonly Statement[], maxParams = 60_000): Statement[] {
+  const out: Statement[] = [];
+  let group: Statement[] = [];
+  let params = 0;
+  for (const st of statements) {
+    if (group.length > 0 && params + st.values.length > maxParams) {
+      out.push(combineStatements(group)!);
+      group = [];
+      params = 0;
+    }
+    group.push(st);
+    params += st.values.length;
+  }
+  if (group.length > 0) out.push(combineStatements(group)!);
+  return out;
+}

@@ -1,4 +1,4 @@
-import { type SqlSession, valuesList } from "../../store/index.js";
+import { type SqlSession, type Statement, valuesList } from "../../store/index.js";
 import { type ChainedAuditRecord, type ChainVerification, ChainVerifier, chain } from "./hash-chain.js";
 
 /** Serialises appends to the one chain; held until the writing transaction ends. */
@@ -64,9 +64,9 @@ export async function appendAudit(
 const ROWS_PER_INSERT = 1_000;
 
 /**
- * Appends several entries, in order, under one take of the chain lock: one lock, one read of the chain's
- * head and one INSERT per thousand entries, where entry-by-entry appends would hold the global lock for
- * three round trips each. Same rules as `appendAudit`: inside the writing transaction, called last.
+ * Appends several entries, in order, under one take of the chain lock: one round trip for the lock and
+ * the chain's head, one INSERT per thousand entries, where entry-by-entry appends would hold the global
+ * lock for three round trips each. Same rules as `appendAudit`: inside the writing transaction, last.
  */
 export async function appendAuditBatch(
   session: SqlSession,
@@ -74,13 +74,31 @@ export async function appendAuditBatch(
   at: Date,
 ): Promise<ChainedAuditRecord[]> {
   if (inputs.length === 0) return [];
-  await session.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
-  const [last] = await session.query<AuditRow>("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1");
-  let prev = last ? fromRow(last) : null;
+  const records = chainAudit(await lockAuditHead(session), inputs, at);
+  for (const statement of auditInsertStatements(records))
+    await session.query(statement.text, statement.values);
+  return records;
+}
+
+/**
+ * Takes the chain's lock until the transaction ends and returns its head: one round trip (migration
+ * 0009's function reads the head with a snapshot taken after the lock is granted).
+ */
+export async function lockAuditHead(session: SqlSession): Promise<ChainedAuditRecord | null> {
+  const [last] = await session.query<AuditRow>("SELECT * FROM audit_lock_head($1)", [AUDIT_LOCK_KEY]);
+  return last ? fromRow(last) : null;
+}
+
+/** The entries chained after `head`, in order (pure: nothing is written). */
+export function chainAudit(
+  head: ChainedAuditRecord | null,
+  inputs: readonly AuditInput[],
+  at: Date,
+): ChainedAuditRecord[] {
   // the column keeps microseconds; the hash sees what comes back (milliseconds)
   const when = new Date(Math.floor(at.getTime()));
-  const records: ChainedAuditRecord[] = [];
-  for (const input of inputs) {
+  let prev = head;
+  return inputs.map((input) => {
     prev = chain(
       {
         seq: (prev?.seq ?? 0) + 1,
@@ -96,33 +114,39 @@ export async function appendAuditBatch(
       },
       prev,
     );
-    records.push(prev);
-  }
+    return prev;
+  });
+}
+
+/** INSERT statements for chained entries, a thousand rows each. */
+export function auditInsertStatements(records: readonly ChainedAuditRecord[]): Statement[] {
+  const out: Statement[] = [];
   for (let from = 0; from < records.length; from += ROWS_PER_INSERT) {
-    const chunk = records.slice(from, from + ROWS_PER_INSERT);
     const { sql, values } = valuesList(
-      chunk.map((r) => [
-        r.seq,
-        r.at,
-        r.workspaceId,
-        r.accountId,
-        r.actor,
-        r.action,
-        r.subjectType,
-        r.subjectId,
-        JSON.stringify(r.before),
-        JSON.stringify(r.after),
-        r.prevHash,
-        r.hash,
-      ]),
+      records
+        .slice(from, from + ROWS_PER_INSERT)
+        .map((r) => [
+          r.seq,
+          r.at,
+          r.workspaceId,
+          r.accountId,
+          r.actor,
+          r.action,
+          r.subjectType,
+          r.subjectId,
+          JSON.stringify(r.before),
+          JSON.stringify(r.after),
+          r.prevHash,
+          r.hash,
+        ]),
     );
-    await session.query(
-      `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
+    out.push({
+      text: `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
        VALUES ${sql}`,
       values,
-    );
+    });
   }
-  return records;
+  return out;
 }
 
 /** What JSONB gives back: Dates become strings, undefined members disappear. */

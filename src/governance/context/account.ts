@@ -20,9 +20,19 @@ export interface AccountContext {
   limits: GuardrailLimits;
 }
 
-export async function loadAccount(db: Queryable, accountId: string): Promise<AccountContext> {
+/**
+ * The account and its configuration. With `lock`, the same round trip also takes the account's lock
+ * (see `lockAccount`) for the rest of the transaction; what it read then is the account as of the
+ * statement's start, which is fine: the lock guards proposals and applies, not the configuration.
+ */
+export async function loadAccount(
+  db: Queryable,
+  accountId: string,
+  options: { lock?: boolean } = {},
+): Promise<AccountContext> {
+  const lock = options.lock ? ", pg_advisory_xact_lock(727401, hashtext(a.id)) IS NULL AS locked" : "";
   const [row] = await db.query<Record<string, unknown>>(
-    `SELECT a.id, a.workspace_id, a.platform, a.external_id, a.currency, a.time_zone, c.config
+    `SELECT a.id, a.workspace_id, a.platform, a.external_id, a.currency, a.time_zone, c.config${lock}
        FROM ad_accounts a LEFT JOIN account_configs c ON c.account_id = a.id WHERE a.id = $1`,
     [accountId],
   );

@@ -17,7 +17,7 @@ import type { AppliedChange } from "../guardrails/types.js";
 import { activeOverridesRead, type Override } from "../overrides/lookup.js";
 import type { InternalProposeInput } from "./create.js";
 import { proposalKey } from "./proposal-key.js";
-import { openOptimizerProposalsRead, proposalsByKeyRead } from "./repository.js";
+import { openOptimizerProposalsRead, proposalIdsRead, proposalsByKeyRead } from "./repository.js";
 import type { Proposal } from "./types.js";
 
 /**
@@ -30,6 +30,8 @@ export interface BatchContext {
   entity(level: EntityLevel, id: string): EntityState;
   /** Existing proposals by idempotency key. */
   byKey: Map<string, Proposal>;
+  /** Fresh proposal ids, one per input, for the ones that become new proposals. */
+  ids: number[];
   history: AppliedChange[];
   overridesFor(entityId: string, channel: string | null): Override[];
   otherActiveBudgets(level: EntityLevel, id: string): number;
@@ -77,6 +79,7 @@ export async function loadBatchContext(
       inputs.map((i) => i.entity),
     ),
     byKey: proposalsByKeyRead(inputs.map((i) => proposalKey({ ...i, accountId: account.id }, now))),
+    ids: proposalIdsRead(inputs.length),
   };
   if (guarded) {
     reads.history = recentHistoryRead(account.id, now);
@@ -127,6 +130,7 @@ export async function loadBatchContext(
       );
   });
   const byKey = got.byKey as Map<string, Proposal>;
+  const ids = got.ids as number[];
   const history = (got.history as AppliedChange[] | undefined) ?? [];
   const budgets = (got.budgets as ActiveBudgets | undefined) ?? { campaigns: [], adGroups: [] };
   const overrides = (got.overrides as Override[] | undefined) ?? [];
@@ -145,6 +149,7 @@ export async function loadBatchContext(
   return {
     entity: (level, id) => entities.get(entityKey(level, id))!,
     byKey,
+    ids,
     history,
     overridesFor: (entityId, channel) =>
       overrides.filter(

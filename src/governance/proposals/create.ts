@@ -1,11 +1,11 @@
 import type { EntityLevel } from "../../domain/entities.js";
-import { type SqlSession, valuesList } from "../../store/index.js";
+import { combineWithin, type SqlSession, type Statement, valuesList } from "../../store/index.js";
 import { GUARDRAILS_ACTOR, POLICY_ACTOR, SYSTEM_USER } from "../actors.js";
-import { type AuditInput, appendAuditBatch } from "../audit/audit-log.js";
+import { type AuditInput, auditInsertStatements, chainAudit, lockAuditHead } from "../audit/audit-log.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import type { Actor } from "../auth/authorize.js";
 import { ensureAllowed } from "../auth/ensure.js";
-import { type AccountContext, type EntityState, loadAccount, lockAccount } from "../context/account.js";
+import { type AccountContext, type EntityState, loadAccount } from "../context/account.js";
 import type { GovernanceDeps } from "../deps.js";
 import { conflict, GovernanceError, invalidInput } from "../errors.js";
 import { checkChange } from "../guardrails/check-change.js";
@@ -15,10 +15,11 @@ import { type BatchContext, loadBatchContext } from "./batch-context.js";
 import { type ProposalChange, proposalKey, requestedValue } from "./proposal-key.js";
 import {
   auditView,
-  expireProposals,
-  insertProposalRows,
+  expireStatement,
   type NewProposalRow,
+  newProposal,
   proposalContentHash,
+  proposalInsertStatements,
 } from "./repository.js";
 import type { ProposalStatus } from "./status.js";
 
@@ -84,7 +85,7 @@ export async function createProposals(
   inputs: readonly ProposeInput[],
 ): Promise<Proposal[]> {
   return deps.store.transaction(async (session) => {
-    const account = await loadAccount(session, accountId);
+    const account = await loadAccount(session, accountId, { lock: true });
     ensureAllowed(actor, "proposals.create", account.workspaceId);
     inputs.forEach((input, i) => {
       if (input.accountId !== accountId)
@@ -92,7 +93,6 @@ export async function createProposals(
           `change ${i + 1} is for account ${input.accountId}, but the batch is for account ${accountId}`,
         );
     });
-    await lockAccount(session, account.id);
     const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
     return insertProposals(
       session,
@@ -194,62 +194,81 @@ export async function insertProposals(
     }
   }
 
-  const rows = outcomes.flatMap((o) => ("row" in o ? [o.row] : []));
-  const inserted = await insertProposalRows(session, rows);
-  const byKey = new Map(inserted.map((p) => [p.idempotencyKey, p]));
-  const approved = inserted.filter((p) => p.status === "approved");
-  if (approved.length > 0) {
-    const { sql, values } = valuesList(
-      approved.map((p) => [
-        p.id,
-        1,
-        p.contentHash,
-        "approved",
-        p.statusChangedBy,
-        p.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
-        now,
-      ]),
-    );
-    await session.query(
-      `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${sql}`,
-      values,
-    );
-  }
-
+  // New proposals take the ids drawn with the reads, so every write below is known before it is made
+  // and goes out as one statement with the audit entries (after the chain's lock, one round trip).
+  const byKey = new Map<string, Proposal>();
+  const rows: (NewProposalRow & { id: number })[] = [];
   const audits: AuditInput[] = [];
   const superseding: { id: number; comment: string }[] = [];
-  const supersededBefore = new Map<number, Proposal>();
+  const expiredAudits: AuditInput[] = [];
   for (const o of outcomes) {
     if (!("row" in o)) continue;
-    const proposal = byKey.get(o.row.idempotencyKey)!;
+    const id = ctx.ids[rows.length]!;
+    const proposal = newProposal(o.row, id);
+    rows.push({ ...o.row, id });
+    byKey.set(o.row.idempotencyKey, proposal);
     audits.push({
       workspaceId: account.workspaceId,
       accountId: account.id,
       actor: createdBy,
       action: "proposal.created",
       subjectType: "proposal",
-      subjectId: proposal.id,
+      subjectId: id,
       before: null,
       after: { ...auditView(proposal), ...o.audit },
     });
     for (const old of o.supersedes) {
-      superseding.push({ id: old.id, comment: `superseded by proposal ${proposal.id}` });
-      supersededBefore.set(old.id, old);
+      if (superseding.some((x) => x.id === old.id)) continue;
+      const comment = `superseded by proposal ${id}`;
+      superseding.push({ id: old.id, comment });
+      const expired: Proposal = {
+        ...old,
+        status: "expired",
+        statusChangedBy: createdBy,
+        statusChangedAt: now,
+        statusComment: comment,
+      };
+      expiredAudits.push({
+        workspaceId: account.workspaceId,
+        accountId: account.id,
+        actor: createdBy,
+        action: "proposal.expired",
+        subjectType: "proposal",
+        subjectId: old.id,
+        before: auditView(old),
+        after: { ...auditView(expired), why: comment },
+      });
     }
   }
-  for (const updated of await expireProposals(session, superseding, createdBy, now)) {
-    audits.push({
-      workspaceId: account.workspaceId,
-      accountId: account.id,
-      actor: createdBy,
-      action: "proposal.expired",
-      subjectType: "proposal",
-      subjectId: updated.id,
-      before: auditView(supersededBefore.get(updated.id)!),
-      after: { ...auditView(updated), why: updated.statusComment },
-    });
+  if (rows.length > 0) {
+    const approved = rows.filter((r) => r.status === "approved");
+    const approvals = valuesList(
+      approved.map((r) => [
+        r.id,
+        1,
+        r.contentHash,
+        "approved",
+        r.statusChangedBy,
+        r.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
+        now,
+      ]),
+    );
+    const records = chainAudit(await lockAuditHead(session), [...audits, ...expiredAudits], now);
+    const statements: Statement[] = [
+      ...proposalInsertStatements(rows),
+      ...(approved.length > 0
+        ? [
+            {
+              text: `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${approvals.sql}`,
+              values: approvals.values,
+            },
+          ]
+        : []),
+      ...(superseding.length > 0 ? [expireStatement(superseding, createdBy, now)] : []),
+      ...auditInsertStatements(records),
+    ];
+    for (const statement of combineWithin(statements)) await session.query(statement.text, statement.values);
   }
-  await appendAuditBatch(session, audits, now);
 
   return outcomes.map((o) => {
     if ("existing" in o) return o.existing;

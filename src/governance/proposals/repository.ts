@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type JsonRead, type SqlSession, valuesList } from "../../store/index.js";
+import { type JsonRead, type SqlSession, type Statement, valuesList } from "../../store/index.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import { notFound } from "../errors.js";
 import type { ProposalStatus } from "./status.js";
@@ -156,14 +156,14 @@ export function proposalsByKeyRead(keys: readonly string[]): JsonRead<Map<string
   };
 }
 
-/** Unreviewed optimizer proposals of these entities, oldest first (a newer one supersedes them). */
+/** Unreviewed optimizer proposals of these entities, oldest first and locked (a newer one supersedes them). */
 export function openOptimizerProposalsRead(
   accountId: string,
   entityIds: readonly string[],
 ): JsonRead<Proposal[]> {
   return {
     text: `SELECT * FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
-              AND entity_id = ANY($2::text[]) ORDER BY id`,
+              AND entity_id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
     values: [accountId, [...new Set(entityIds)]],
     parse: (rows) => rows.map(proposalFromRow),
   };
@@ -182,73 +182,98 @@ const PROPOSAL_COLUMNS = `workspace_id, account_id, entity_level, entity_id, cam
 /** 32 parameters a row: 500 rows stay well below PostgreSQL's 65,535-parameter limit. */
 const PROPOSALS_PER_INSERT = 500;
 
-/** Inserts new proposals, several per statement; returns them in the order given. */
-export async function insertProposalRows(
-  session: SqlSession,
-  rows: readonly NewProposalRow[],
-): Promise<Proposal[]> {
-  const out: Proposal[] = [];
+/** INSERT statements for new proposals whose ids were drawn beforehand (`proposalIdsRead`). */
+export function proposalInsertStatements(rows: readonly (NewProposalRow & { id: number })[]): Statement[] {
+  const out: Statement[] = [];
   for (let from = 0; from < rows.length; from += PROPOSALS_PER_INSERT) {
-    const chunk = rows.slice(from, from + PROPOSALS_PER_INSERT);
     const { sql, values } = valuesList(
-      chunk.map((r) => [
-        r.workspaceId,
-        r.accountId,
-        r.entityLevel,
-        r.entityId,
-        r.campaignId,
-        r.kind,
-        r.currency,
-        JSON.stringify(r.before),
-        JSON.stringify(r.after),
-        JSON.stringify(r.requested),
-        JSON.stringify(r.guardrailReasons),
-        JSON.stringify(r.guardrailInputs),
-        r.reason,
-        JSON.stringify(r.factors),
-        JSON.stringify(r.modelVersions),
-        r.mode,
-        r.origin,
-        r.cycleId,
-        r.overrideId,
-        JSON.stringify(r.rollsBack),
-        r.createdBy,
-        r.createdAt,
-        r.idempotencyKey,
-        1,
-        r.contentHash,
-        r.requiresApproval,
-        JSON.stringify(r.approvalReasons),
-        r.status,
-        r.createdAt,
-        r.statusChangedBy,
-        r.statusComment,
-        r.expiresAt,
-      ]),
+      rows
+        .slice(from, from + PROPOSALS_PER_INSERT)
+        .map((r) => [
+          r.id,
+          r.workspaceId,
+          r.accountId,
+          r.entityLevel,
+          r.entityId,
+          r.campaignId,
+          r.kind,
+          r.currency,
+          JSON.stringify(r.before),
+          JSON.stringify(r.after),
+          JSON.stringify(r.requested),
+          JSON.stringify(r.guardrailReasons),
+          JSON.stringify(r.guardrailInputs),
+          r.reason,
+          JSON.stringify(r.factors),
+          JSON.stringify(r.modelVersions),
+          r.mode,
+          r.origin,
+          r.cycleId,
+          r.overrideId,
+          JSON.stringify(r.rollsBack),
+          r.createdBy,
+          r.createdAt,
+          r.idempotencyKey,
+          1,
+          r.contentHash,
+          r.requiresApproval,
+          JSON.stringify(r.approvalReasons),
+          r.status,
+          r.createdAt,
+          r.statusChangedBy,
+          r.statusComment,
+          r.expiresAt,
+        ]),
     );
-    const inserted = await session.query<Row>(
-      `INSERT INTO proposals (${PROPOSAL_COLUMNS}) VALUES ${sql} RETURNING *`,
-      values,
-    );
-    const byKey = new Map(inserted.map((r) => [r.idempotency_key as string, proposalFromRow(r)]));
-    for (const r of chunk) out.push(byKey.get(r.idempotencyKey)!);
+    out.push({ text: `INSERT INTO proposals (id, ${PROPOSAL_COLUMNS}) VALUES ${sql}`, values });
   }
   return out;
 }
 
-/** Marks open proposals expired in one statement, each with its own comment; returns them as updated. */
-export async function expireProposals(
-  session: SqlSession,
+/** `count` fresh proposal ids, drawn with the batch's reads (ids left unused are gaps, as with any sequence). */
+export function proposalIdsRead(count: number): JsonRead<number[]> {
+  return {
+    text: "SELECT nextval(pg_get_serial_sequence('proposals', 'id')) AS id FROM generate_series(1, $1::int)",
+    values: [count],
+    parse: (rows) => rows.map((r) => Number(r.id)),
+  };
+}
+
+/** A new proposal as the database will return it once its row is written. */
+export function newProposal(row: NewProposalRow, id: number): Proposal {
+  const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  return {
+    ...row,
+    id,
+    before: json(row.before),
+    after: json(row.after),
+    requested: json(row.requested),
+    guardrailReasons: json(row.guardrailReasons),
+    guardrailInputs: json(row.guardrailInputs),
+    factors: json(row.factors),
+    modelVersions: json(row.modelVersions),
+    revision: 1,
+    statusChangedAt: row.createdAt,
+    attempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    appliedAt: null,
+  };
+}
+
+/**
+ * Marks open proposals expired, each with its own comment. The caller holds their rows (read FOR UPDATE),
+ * so every one of them is still open.
+ */
+export function expireStatement(
   changes: readonly { id: number; comment: string }[],
   actor: string,
   at: Date,
-): Promise<Proposal[]> {
-  if (changes.length === 0) return [];
-  const rows = await session.query<Row>(
-    `UPDATE proposals p SET status = 'expired', status_changed_by = $3, status_changed_at = $4, status_comment = x.comment
-       FROM unnest($1::bigint[], $2::text[]) AS x(id, comment)
-      WHERE p.id = x.id AND p.status = 'proposed' RETURNING p.*`,
-    [changes.map((c) => c.id), changes.map((c) => c.comment), actor, at],
-  );
-  return rows.map(proposalFromRow);
+): Statement {
+  return {
+    text: `UPDATE proposals p SET status = 'expired', status_changed_by = $3, status_changed_at = $4, status_comment = x.comment
+             FROM unnest($1::bigint[], $2::text[]) AS x(id, comment)
+            WHERE p.id = x.id AND p.status = 'proposed'`,
+    values: [changes.map((c) => c.id), changes.map((c) => c.comment), actor, at],
+  };
 }
