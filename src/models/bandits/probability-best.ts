@@ -133,9 +133,10 @@ export interface FillSharesResult {
  *
  * Speed (the service plans every account's arms with this each cycle): Gamma posteriors with
  * shape ≥ 1 are drawn by Marsaglia–Tsang with precomputed constants (the same draws, in the same order,
- * as `samplePosterior`), and each fill picks the next-best arm from a heap instead of sorting all
- * arms, stopping once the budget is full or the arms left fit in what is left of it. Shares can then
- * differ from a full sort by float rounding (below 1e-11 of the budget); probabilities are the same.
+ * as `samplePosterior`), and each fill pops a heap only as far as it must instead of sorting all arms:
+ * from the top while the budget lasts, or, when the capacities exceed the budget by less than the
+ * budget itself, from the bottom until the dropped arms cover the excess. Shares can then differ from a
+ * full sort by float rounding (below 1e-11 of the budget); probabilities are the same.
  */
 /** Capacities that add up to the budget but for float rounding still count as fitting in it. */
 const FIT_TOLERANCE = 1e-12;
@@ -169,6 +170,10 @@ export function expectedFillShares(
       rate[i] = p.rate;
     }
   }
+  // The greedy fill gives every arm its whole capacity but the lowest-valued ones, whose capacities
+  // cover the excess (totalCap − 1). When the excess is below the budget, fewer arms sit below the cut
+  // than above it, so the fill is found from the bottom; otherwise from the top.
+  const fromBottom = totalCap < 2;
   for (let d = 0; d < draws; d++) {
     for (let i = 0; i < n; i++) {
       values[i] = fast[i]
@@ -185,26 +190,11 @@ export function expectedFillShares(
       fullDraws++;
       continue;
     }
-    // A max-heap of arm indices by drawn value: built in O(n), then popped only as far as the fill goes.
-    for (let i = 0; i < n; i++) heap[i] = i;
-    for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(heap, n, i, values);
-    let size = n;
-    let remaining = 1;
-    let capLeft = totalCap;
-    for (let step = 0; size > 0 && remaining > 0; step++) {
-      const best = heap[0]!;
-      heap[0] = heap[--size]!;
-      siftDown(heap, size, 0, values);
-      if (step === 0) probabilities[best]!++;
-      const take = Math.min(caps[best]!, remaining);
-      shares[best]! += take;
-      remaining -= take;
-      capLeft -= caps[best]!;
-      if (capLeft <= remaining + FIT_TOLERANCE) {
-        for (let j = 0; j < size; j++) shares[heap[j]!]! += caps[heap[j]!]!;
-        break;
-      }
-    }
+    let best = 0;
+    for (let i = 1; i < n; i++) if (values[i]! > values[best]!) best = i;
+    probabilities[best]!++;
+    if (fromBottom) fillFromBottom(heap, n, values, caps, totalCap - 1, shares);
+    else fillFromTop(heap, n, values, caps, shares);
   }
   if (fullDraws > 0) for (let i = 0; i < n; i++) shares[i]! += caps[i]! * fullDraws;
   for (let i = 0; i < n; i++) {
@@ -214,8 +204,59 @@ export function expectedFillShares(
   return { shares, probabilities };
 }
 
+/** Adds one draw's greedy fill, top down: the best arms take their capacities until the budget (1) is full. */
+function fillFromTop(
+  heap: Int32Array,
+  n: number,
+  values: Float64Array,
+  caps: Float64Array,
+  shares: Float64Array,
+) {
+  for (let i = 0; i < n; i++) heap[i] = i;
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDownMax(heap, n, i, values);
+  let size = n;
+  let remaining = 1;
+  while (size > 0 && remaining > 0) {
+    const top = heap[0]!;
+    heap[0] = heap[--size]!;
+    siftDownMax(heap, size, 0, values);
+    const take = Math.min(caps[top]!, remaining);
+    shares[top]! += take;
+    remaining -= take;
+  }
+}
+
+/**
+ * Adds one draw's greedy fill, bottom up: every arm takes its capacity but the lowest-valued ones,
+ * dropped until their capacities cover `excess`; the last one dropped keeps what the budget has left.
+ */
+function fillFromBottom(
+  heap: Int32Array,
+  n: number,
+  values: Float64Array,
+  caps: Float64Array,
+  excess: number,
+  shares: Float64Array,
+) {
+  for (let i = 0; i < n; i++) heap[i] = i;
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDownMin(heap, n, i, values);
+  let size = n;
+  let left = excess;
+  while (size > 0) {
+    const low = heap[0]!;
+    heap[0] = heap[--size]!;
+    if (caps[low]! > left) {
+      shares[low]! += caps[low]! - left;
+      break;
+    }
+    left -= caps[low]!;
+    siftDownMin(heap, size, 0, values);
+  }
+  for (let j = 0; j < size; j++) shares[heap[j]!]! += caps[heap[j]!]!;
+}
+
 /** Restores the max-heap property (by `values`) below position `i` of `heap[0..size)`. */
-function siftDown(heap: Int32Array, size: number, i: number, values: Float64Array): void {
+function siftDownMax(heap: Int32Array, size: number, i: number, values: Float64Array): void {
   const item = heap[i]!;
   const v = values[item]!;
   for (;;) {
@@ -223,6 +264,21 @@ function siftDown(heap: Int32Array, size: number, i: number, values: Float64Arra
     if (child >= size) break;
     if (child + 1 < size && values[heap[child + 1]!]! > values[heap[child]!]!) child++;
     if (!(values[heap[child]!]! > v)) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = item;
+}
+
+/** Restores the min-heap property (by `values`) below position `i` of `heap[0..size)`. */
+function siftDownMin(heap: Int32Array, size: number, i: number, values: Float64Array): void {
+  const item = heap[i]!;
+  const v = values[item]!;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && values[heap[child + 1]!]! < values[heap[child]!]!) child++;
+    if (!(values[heap[child]!]! < v)) break;
     heap[i] = heap[child]!;
     i = child;
   }
