@@ -175,6 +175,12 @@ export async function reviseProposal(
   if (!reason?.trim()) throw invalidInput(`revising proposal ${id} needs a reason`);
   return deps.store.transaction(async (s) => {
     const now = deps.clock();
+    // The account's lock before the proposal's row, in the order a cycle's proposal batch takes them
+    // (it locks the account, then the open proposals it may supersede): the other order could deadlock.
+    const [owner] = await s.query<{ account_id: string }>("SELECT account_id FROM proposals WHERE id = $1", [
+      id,
+    ]);
+    if (owner) await lockAccount(s, owner.account_id);
     const p = await lockProposal(s, id);
     ensureAllowed(actor, "proposals.create", p.workspaceId);
     if (p.status !== "proposed" && p.status !== "approved")
@@ -184,7 +190,6 @@ export async function reviseProposal(
         `proposal ${id} changes ${p.kind}; a revision cannot turn it into a ${change.kind} change`,
       );
     const account = await loadAccount(s, p.accountId);
-    await lockAccount(s, account.id);
     const entity = await loadEntity(s, p.accountId, p.entityLevel, p.entityId);
     let decision: ReturnType<typeof checkChange>;
     try {
