@@ -11,7 +11,7 @@ import { channelBudgetsFromShares } from "./mmm-split.js";
 import { planAccount } from "./plan-account.js";
 import { recordCycle } from "./record-cycle.js";
 import type { AccountRuntime, ChangeGateway } from "./runtime.js";
-import { loadCycleAccount, markCycleFailed, markCycleRunning } from "./service-accounts.js";
+import { type CycleAccount, loadServiceAccount, markCycleFailed, startCycle } from "./service-accounts.js";
 
 export interface CycleDeps {
   store: Store;
@@ -48,14 +48,30 @@ const MIN_RELATIVE_CHANGE = 0.005;
  */
 export async function runCycle(deps: CycleDeps, accountId: string): Promise<CycleResult> {
   const started = Date.now();
-  const account = await loadCycleAccount(deps.store, accountId);
-  const cycleNo = account.nextCycleNo;
   const runtime = await deps.runtimeFor(accountId);
-  const workspaceId = account.workspaceId;
+  let account: CycleAccount;
+  let now: ReturnType<AccountRuntime["now"]>;
   try {
     runtime.advance?.();
-    const now = runtime.now();
-    await markCycleRunning(deps.store, accountId, cycleNo, now.instant);
+    now = runtime.now();
+    // one round trip: the account, its MMM shares, and the cycle's row marked running
+    account = await startCycle(deps.store, accountId, now.instant);
+  } catch (error) {
+    await runtime.rollback?.();
+    const known = await loadServiceAccount(deps.store, accountId).catch(() => null);
+    if (known)
+      await markCycleFailed(
+        deps.store,
+        accountId,
+        known.nextCycleNo,
+        (error as Error).message,
+        Date.now() - started,
+      );
+    throw error;
+  }
+  const cycleNo = account.nextCycleNo;
+  const workspaceId = account.workspaceId;
+  try {
     deps.bus.publish({
       type: "cycle.started",
       workspaceId,

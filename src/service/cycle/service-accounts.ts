@@ -35,27 +35,37 @@ export interface CycleAccount extends ServiceAccount {
 }
 
 export async function loadServiceAccount(store: Store, accountId: string): Promise<ServiceAccount> {
-  return loadAccountRow<ServiceAccount>(store, `${SELECT} WHERE s.account_id = $1`, accountId);
+  const rows = await store.query<ServiceAccount>(`${SELECT} WHERE s.account_id = $1`, [accountId]);
+  if (rows.length === 0) throw notManaged(accountId);
+  return rows[0]!;
 }
 
-/** `loadServiceAccount` and the MMM shares in one round trip. */
-export async function loadCycleAccount(store: Store, accountId: string): Promise<CycleAccount> {
+/**
+ * Starts a cycle in one round trip: the service account with its MMM shares, and its next cycle's row
+ * marked running at `simTime` (a retry of a cycle that died counts one more attempt).
+ */
+export async function startCycle(store: Store, accountId: string, simTime: Date): Promise<CycleAccount> {
   const select = SELECT.replace(
     " FROM service_accounts s",
     `, ${LATEST_SHARES_SQL} AS "channelShares" FROM service_accounts s`,
   );
-  return loadAccountRow<CycleAccount>(store, `${select} WHERE s.account_id = $1`, accountId);
+  const rows = await store.query<CycleAccount>(
+    `WITH acc AS (${select} WHERE s.account_id = $1),
+     run AS (
+       INSERT INTO cycles (account_id, cycle_no, status, sim_time) SELECT "accountId", "nextCycleNo", 'running', $2 FROM acc
+       ON CONFLICT (account_id, cycle_no) DO UPDATE SET status = 'running', attempts = cycles.attempts + 1,
+         started_at = now(), error = NULL)
+     SELECT * FROM acc`,
+    [accountId, simTime],
+  );
+  if (rows.length === 0) throw notManaged(accountId);
+  return rows[0]!;
 }
 
-async function loadAccountRow<T>(store: Store, sql: string, accountId: string): Promise<T> {
-  const rows = await store.query<T>(sql, [accountId]);
-  if (rows.length === 0) {
-    throw new Error(
-      `account ${accountId} is not managed by the service: add it with \`adpilot service add\` or the API`,
-    );
-  }
-  return rows[0];
-}
+const notManaged = (accountId: string) =>
+  new Error(
+    `account ${accountId} is not managed by the service: add it with \`adpilot service add\` or the API`,
+  );
 
 export async function listServiceAccounts(store: Store, workspaceId?: string): Promise<ServiceAccount[]> {
   return workspaceId
@@ -110,20 +120,6 @@ export async function setServiceAccountActive(
     [accountId, active],
   );
   if (rows.length === 0) throw new Error(`account ${accountId} is not managed by the service`);
-}
-
-export async function markCycleRunning(
-  store: Store,
-  accountId: string,
-  cycleNo: number,
-  simTime: Date,
-): Promise<void> {
-  await store.query(
-    `INSERT INTO cycles (account_id, cycle_no, status, sim_time) VALUES ($1, $2, 'running', $3)
-     ON CONFLICT (account_id, cycle_no) DO UPDATE SET status = 'running', attempts = cycles.attempts + 1,
-       started_at = now(), error = NULL`,
-    [accountId, cycleNo, simTime],
-  );
 }
 
 /** Marks the cycle failed and schedules a retry with exponential backoff (capped at one interval). */
