@@ -80,34 +80,40 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
           join: " LEFT JOIN firsts f ON f.id = e.id",
         };
   // Only the days any figure below looks at are read (the window, and two weeks for fatigue), so a
-  // long history costs nothing per cycle.
+  // long history costs nothing per cycle. One aggregation pass over the rows (age = days before asOf);
+  // the entities join the 50-odd results, not the rows.
   const rows = await store.query<Row>(
     `WITH e AS (${entity}),
      p AS (
-       SELECT ${key} AS id, p.date, sum(p.cost_minor)::float8 AS cost, sum(p.impressions)::float8 AS imp,
-              sum(p.clicks)::float8 AS clk, sum(p.conversions)::float8 AS conv, sum(p.revenue_minor)::float8 AS rev,
-              ($2::date - p.date) AS age
+       SELECT ${key} AS id, ($2::date - p.date) AS age, p.date, p.cost_minor::float8 AS cost, p.impressions::float8 AS imp,
+              p.clicks::float8 AS clk, p.conversions::float8 AS conv, p.revenue_minor::float8 AS rev
        FROM performance_daily p
        WHERE p.account_id = $1 AND p.date < $2::date AND p.date >= $2::date - greatest($3::int, 14, $5::int)
-       GROUP BY 1, 2
-     )${first.cte}
-     SELECT e.id, e.name, e.channel, e.status, e.budget, ${first.column} AS first_date,
+     ),
+     a AS (
+       SELECT p.id,
        coalesce(sum(p.cost * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS spend,
        coalesce(sum(p.imp * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS impressions,
        coalesce(sum(p.clk * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS clicks,
        coalesce(sum(p.conv * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS conversions,
        coalesce(sum(p.rev * power($4::float8, p.age - 1)) FILTER (WHERE p.age <= $3), 0) AS revenue,
        sum(p.cost) FILTER (WHERE p.age <= $5) AS spend_recent,
-       count(p.date) FILTER (WHERE p.age <= $5)::int AS days_recent,
+       count(DISTINCT p.date) FILTER (WHERE p.age <= $5)::int AS days_recent,
        coalesce(sum(p.imp) FILTER (WHERE p.age <= 7), 0) AS imp_this_week,
        coalesce(sum(p.imp) FILTER (WHERE p.age > 7 AND p.age <= 14), 0) AS imp_last_week,
        sum(p.clk) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS ctr_recent,
        sum(p.clk) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS ctr_base,
        1000 * sum(p.cost) FILTER (WHERE p.age <= 3) / nullif(sum(p.imp) FILTER (WHERE p.age <= 3), 0) AS cpm_recent,
        1000 * sum(p.cost) FILTER (WHERE p.age > 3 AND p.age <= 10) / nullif(sum(p.imp) FILTER (WHERE p.age > 3 AND p.age <= 10), 0) AS cpm_base
-     FROM e LEFT JOIN p ON p.id = e.id${first.join}
+       FROM p GROUP BY p.id
+     )${first.cte}
+     SELECT e.id, e.name, e.channel, e.status, e.budget, ${first.column} AS first_date,
+       coalesce(a.spend, 0) AS spend, coalesce(a.impressions, 0) AS impressions, coalesce(a.clicks, 0) AS clicks,
+       coalesce(a.conversions, 0) AS conversions, coalesce(a.revenue, 0) AS revenue, a.spend_recent,
+       coalesce(a.days_recent, 0) AS days_recent, coalesce(a.imp_this_week, 0) AS imp_this_week,
+       coalesce(a.imp_last_week, 0) AS imp_last_week, a.ctr_recent, a.ctr_base, a.cpm_recent, a.cpm_base
+     FROM e LEFT JOIN a ON a.id = e.id${first.join}
      WHERE e.status <> 'removed'
-     GROUP BY e.id, e.name, e.channel, e.status, e.budget${o.level === "campaign" ? "" : ", f.first_date"}
      ORDER BY e.id`,
     [o.accountId, o.asOf, windowDays, discount, spendWindowDays],
   );

@@ -26,18 +26,23 @@ export async function recordCycle(
   // It is atomic by itself, so a transaction is opened only when the runtime has a checkpoint to add.
   const write = (s: Pick<SqlSession, "query">) =>
     s.query(
+      // The rows travel as one JSON document each (one parameter, serialised natively) rather than as
+      // arrays of JSON strings, which the driver escapes element by element.
       `WITH d AS (
          INSERT INTO decisions (account_id, cycle_no, arm_id, channel, action, confidence, reason, explanation, factors,
            numbers, propensity, current_budget_minor, target_budget_minor)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[],
-           $9::jsonb[], $10::jsonb[], $11::float8[], $12::bigint[], $13::bigint[])
+         SELECT $1, $2, x.arm_id, x.channel, x.action, x.confidence, x.reason, x.explanation, x.factors, x.numbers,
+           x.propensity, x.current_budget_minor, x.target_budget_minor
+         FROM jsonb_to_recordset($3::jsonb) AS x(arm_id text, channel text, action text, confidence float8, reason text,
+           explanation text, factors jsonb, numbers jsonb, propensity float8, current_budget_minor bigint, target_budget_minor bigint)
          ON CONFLICT (account_id, cycle_no, arm_id) DO NOTHING),
        a AS (
          INSERT INTO allocations (account_id, cycle_no, arm_id, channel, budget_minor, share)
-         SELECT $1, $2, * FROM unnest($14::text[], $15::text[], $16::bigint[], $17::float8[])
+         SELECT $1, $2, y.arm_id, y.channel, y.budget_minor, y.share
+         FROM jsonb_to_recordset($4::jsonb) AS y(arm_id text, channel text, budget_minor bigint, share float8)
          ON CONFLICT (account_id, cycle_no, arm_id) DO NOTHING),
        c AS (
-         UPDATE cycles SET status = 'completed', finished_at = now(), duration_ms = $18, summary = $19
+         UPDATE cycles SET status = 'completed', finished_at = now(), duration_ms = $5, summary = $6
          WHERE account_id = $1 AND cycle_no = $2)
        UPDATE service_accounts SET next_cycle_no = $2 + 1, consecutive_failures = 0, last_error = NULL,
          next_run_at = greatest(next_run_at + make_interval(secs => interval_seconds), now()), updated_at = now()
@@ -45,21 +50,32 @@ export async function recordCycle(
       [
         account.accountId,
         cycleNo,
-        decisions.map((d) => d.armId),
-        decisions.map((d) => targets.get(d.armId)?.channel ?? "other"),
-        decisions.map((d) => d.action),
-        decisions.map((d) => d.confidence),
-        decisions.map((d) => d.reason),
-        decisions.map((d) => d.explanation),
-        decisions.map((d) => JSON.stringify(d.factors)),
-        decisions.map((d) => JSON.stringify({ ...d.numbers, fatigue: d.fatigue.severity })),
-        decisions.map((d) => targets.get(d.armId)?.propensity ?? 0),
-        decisions.map((d) => targets.get(d.armId)?.currentBudgetMinor ?? null),
-        decisions.map((d) => targets.get(d.armId)?.targetBudgetMinor ?? 0),
-        plan.targets.map((t) => t.armId),
-        plan.targets.map((t) => t.channel),
-        plan.targets.map((t) => t.targetBudgetMinor),
-        plan.targets.map((t) => t.share),
+        JSON.stringify(
+          decisions.map((d) => {
+            const t = targets.get(d.armId);
+            return {
+              arm_id: d.armId,
+              channel: t?.channel ?? "other",
+              action: d.action,
+              confidence: d.confidence,
+              reason: d.reason,
+              explanation: d.explanation,
+              factors: d.factors,
+              numbers: { ...d.numbers, fatigue: d.fatigue.severity },
+              propensity: t?.propensity ?? 0,
+              current_budget_minor: t?.currentBudgetMinor ?? null,
+              target_budget_minor: t?.targetBudgetMinor ?? 0,
+            };
+          }),
+        ),
+        JSON.stringify(
+          plan.targets.map((t) => ({
+            arm_id: t.armId,
+            channel: t.channel,
+            budget_minor: t.targetBudgetMinor,
+            share: t.share,
+          })),
+        ),
         result.durationMs,
         JSON.stringify({ ...result, channels: plan.channels }),
       ],
