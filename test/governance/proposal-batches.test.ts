@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAuditBatch } from "../../src/governance/audit/audit-log.js";
 import {
@@ -165,3 +166,58 @@ describe.each(testEngines())("proposal batches on %s", (engine) => {
     expect((await gov.audit.verify(people.admin)).ok).toBe(true);
   });
 });
+
+// PostgreSQL only: PGlite has one connection, so two transactions cannot interleave there.
+describe.runIf(testEngines().includes("postgres"))(
+  "lock order between revise and a proposal batch on postgres",
+  () => {
+    let store: TestStore;
+    let gov: Governance;
+    beforeAll(async () => {
+      store = await openTestStore("postgres");
+      gov = createGovernance(depsFor(store, new FakeClock()));
+    });
+    afterAll(() => store.close());
+
+    it("revise waits for the account's lock before it locks the proposal's row, as a batch does", async () => {
+      const { accountId } = await seedAccount(store, [{ id: "c1", budget: 10_000 }], { mode: "shadow" });
+      const [open] = await gov.proposals.createMany(system, accountId, [
+        {
+          accountId,
+          entity: { level: "campaign", id: "c1" },
+          change: budget(10_400),
+          reason: "planner",
+          cycleId: "cy1",
+        },
+      ]);
+      const client = async () => {
+        const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+        await c.connect();
+        await c.query(`SET search_path TO "${store.schemaName}"`);
+        return c;
+      };
+      const holder = await client();
+      const prober = await client();
+      try {
+        // a cycle's batch holding the account
+        await holder.query("BEGIN");
+        await holder.query("SELECT pg_advisory_xact_lock(727401, hashtext($1))", [accountId]);
+        const revising = gov.proposals.revise(people.approver, open!.id, budget(10_300), "smaller step");
+        await new Promise((r) => setTimeout(r, 300));
+        // the batch would now lock the open proposal's row: revise must not be holding it
+        await prober.query("BEGIN");
+        const rows = await prober.query("SELECT id FROM proposals WHERE id = $1 FOR UPDATE NOWAIT", [
+          open!.id,
+        ]);
+        expect(rows.rowCount).toBe(1);
+        await prober.query("ROLLBACK");
+        await holder.query("COMMIT");
+        const revised = await revising;
+        expect(revised).toMatchObject({ id: open!.id, revision: 2, after: { dailyBudgetMinor: 10_300 } });
+      } finally {
+        await holder.end();
+        await prober.end();
+      }
+    });
+  },
+);
