@@ -13,6 +13,7 @@ export type { SqlSession } from "./session.js";
 export {
   combineStatements,
   combineWithin,
+  insertStatements,
   type JsonRead,
   readMany,
   type Statement,

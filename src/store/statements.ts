@@ -97,3 +97,21 @@ export function combineWithin(statements: readonly Statement[], maxParams = 60_0
   if (group.length > 0) out.push(combineStatements(group)!);
   return out;
 }
+
+/**
+ * INSERT … VALUES statements for many rows, `perStatement` rows each (keep rows × columns well under
+ * PostgreSQL's 65,535 parameters): `head` is the statement up to VALUES, `toValues` one row's values.
+ */
+export function insertStatements<T>(
+  head: string,
+  rows: readonly T[],
+  perStatement: number,
+  toValues: (row: T) => unknown[],
+): Statement[] {
+  const out: Statement[] = [];
+  for (let from = 0; from < rows.length; from += perStatement) {
+    const { sql, values } = valuesList(rows.slice(from, from + perStatement).map(toValues));
+    out.push({ text: `${head} VALUES ${sql}`, values });
+  }
+  return out;
+}

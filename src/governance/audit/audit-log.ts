@@ -1,4 +1,4 @@
-import { type SqlSession, type Statement, valuesList } from "../../store/index.js";
+import { insertStatements, type SqlSession, type Statement } from "../../store/index.js";
 import { type ChainedAuditRecord, type ChainVerification, ChainVerifier, chain } from "./hash-chain.js";
 
 /** Serialises appends to the one chain; held until the writing transaction ends. */
@@ -120,33 +120,25 @@ export function chainAudit(
 
 /** INSERT statements for chained entries, a thousand rows each. */
 export function auditInsertStatements(records: readonly ChainedAuditRecord[]): Statement[] {
-  const out: Statement[] = [];
-  for (let from = 0; from < records.length; from += ROWS_PER_INSERT) {
-    const { sql, values } = valuesList(
-      records
-        .slice(from, from + ROWS_PER_INSERT)
-        .map((r) => [
-          r.seq,
-          r.at,
-          r.workspaceId,
-          r.accountId,
-          r.actor,
-          r.action,
-          r.subjectType,
-          r.subjectId,
-          JSON.stringify(r.before),
-          JSON.stringify(r.after),
-          r.prevHash,
-          r.hash,
-        ]),
-    );
-    out.push({
-      text: `INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)
-       VALUES ${sql}`,
-      values,
-    });
-  }
-  return out;
+  return insertStatements(
+    "INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)",
+    records,
+    ROWS_PER_INSERT,
+    (r) => [
+      r.seq,
+      r.at,
+      r.workspaceId,
+      r.accountId,
+      r.actor,
+      r.action,
+      r.subjectType,
+      r.subjectId,
+      JSON.stringify(r.before),
+      JSON.stringify(r.after),
+      r.prevHash,
+      r.hash,
+    ],
+  );
 }
 
 /** What JSONB gives back: Dates become strings, undefined members disappear. */

@@ -1,5 +1,5 @@
 import type { EntityLevel } from "../../domain/entities.js";
-import { combineWithin, type SqlSession, type Statement, valuesList } from "../../store/index.js";
+import { combineWithin, insertStatements, type SqlSession, type Statement } from "../../store/index.js";
 import { GUARDRAILS_ACTOR, POLICY_ACTOR, SYSTEM_USER } from "../actors.js";
 import { type AuditInput, auditInsertStatements, chainAudit, lockAuditHead } from "../audit/audit-log.js";
 import { canonicalJson } from "../audit/canonical-json.js";
@@ -242,28 +242,23 @@ export async function insertProposals(
   }
   if (rows.length > 0) {
     const approved = rows.filter((r) => r.status === "approved");
-    const approvals = valuesList(
-      approved.map((r) => [
-        r.id,
-        1,
-        r.contentHash,
-        "approved",
-        r.statusChangedBy,
-        r.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
-        now,
-      ]),
-    );
     const records = chainAudit(await lockAuditHead(session), [...audits, ...expiredAudits], now);
     const statements: Statement[] = [
       ...proposalInsertStatements(rows),
-      ...(approved.length > 0
-        ? [
-            {
-              text: `INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at) VALUES ${approvals.sql}`,
-              values: approvals.values,
-            },
-          ]
-        : []),
+      ...insertStatements(
+        "INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at)",
+        approved,
+        1_000,
+        (r) => [
+          r.id,
+          1,
+          r.contentHash,
+          "approved",
+          r.statusChangedBy,
+          r.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
+          now,
+        ],
+      ),
       ...(superseding.length > 0 ? [expireStatement(superseding, createdBy, now)] : []),
       ...auditInsertStatements(records),
     ];

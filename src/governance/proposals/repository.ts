@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type JsonRead, type SqlSession, type Statement, valuesList } from "../../store/index.js";
+import { insertStatements, type JsonRead, type SqlSession, type Statement } from "../../store/index.js";
 import { canonicalJson } from "../audit/canonical-json.js";
 import { notFound } from "../errors.js";
 import type { ProposalStatus } from "./status.js";
@@ -184,50 +184,46 @@ const PROPOSALS_PER_INSERT = 500;
 
 /** INSERT statements for new proposals whose ids were drawn beforehand (`proposalIdsRead`). */
 export function proposalInsertStatements(rows: readonly (NewProposalRow & { id: number })[]): Statement[] {
-  const out: Statement[] = [];
-  for (let from = 0; from < rows.length; from += PROPOSALS_PER_INSERT) {
-    const { sql, values } = valuesList(
-      rows
-        .slice(from, from + PROPOSALS_PER_INSERT)
-        .map((r) => [
-          r.id,
-          r.workspaceId,
-          r.accountId,
-          r.entityLevel,
-          r.entityId,
-          r.campaignId,
-          r.kind,
-          r.currency,
-          JSON.stringify(r.before),
-          JSON.stringify(r.after),
-          JSON.stringify(r.requested),
-          JSON.stringify(r.guardrailReasons),
-          JSON.stringify(r.guardrailInputs),
-          r.reason,
-          JSON.stringify(r.factors),
-          JSON.stringify(r.modelVersions),
-          r.mode,
-          r.origin,
-          r.cycleId,
-          r.overrideId,
-          JSON.stringify(r.rollsBack),
-          r.createdBy,
-          r.createdAt,
-          r.idempotencyKey,
-          1,
-          r.contentHash,
-          r.requiresApproval,
-          JSON.stringify(r.approvalReasons),
-          r.status,
-          r.createdAt,
-          r.statusChangedBy,
-          r.statusComment,
-          r.expiresAt,
-        ]),
-    );
-    out.push({ text: `INSERT INTO proposals (id, ${PROPOSAL_COLUMNS}) VALUES ${sql}`, values });
-  }
-  return out;
+  return insertStatements(
+    `INSERT INTO proposals (id, ${PROPOSAL_COLUMNS})`,
+    rows,
+    PROPOSALS_PER_INSERT,
+    (r) => [
+      r.id,
+      r.workspaceId,
+      r.accountId,
+      r.entityLevel,
+      r.entityId,
+      r.campaignId,
+      r.kind,
+      r.currency,
+      JSON.stringify(r.before),
+      JSON.stringify(r.after),
+      JSON.stringify(r.requested),
+      JSON.stringify(r.guardrailReasons),
+      JSON.stringify(r.guardrailInputs),
+      r.reason,
+      JSON.stringify(r.factors),
+      JSON.stringify(r.modelVersions),
+      r.mode,
+      r.origin,
+      r.cycleId,
+      r.overrideId,
+      JSON.stringify(r.rollsBack),
+      r.createdBy,
+      r.createdAt,
+      r.idempotencyKey,
+      1,
+      r.contentHash,
+      r.requiresApproval,
+      JSON.stringify(r.approvalReasons),
+      r.status,
+      r.createdAt,
+      r.statusChangedBy,
+      r.statusComment,
+      r.expiresAt,
+    ],
+  );
 }
 
 /** `count` fresh proposal ids, drawn with the batch's reads (ids left unused are gaps, as with any sequence). */
