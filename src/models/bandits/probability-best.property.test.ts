@@ -44,7 +44,7 @@ describe("expectedFillShares", () => {
           const got = expectedFillShares(posteriors, caps, createRng(seed), 200);
           const want = referenceFill(posteriors, caps, seed, 200);
           expect(Array.from(got.probabilities)).toEqual(want.probabilities);
-          Array.from(got.shares).forEach((s, i) => expect(s).toBeCloseTo(want.shares[i]!, 9));
+          for (const [i, share] of got.shares.entries()) expect(share).toBeCloseTo(want.shares[i]!, 9);
         },
       ),
       { numRuns: 300, seed: 7 },
