@@ -35,3 +35,39 @@ export function balanceBudgetSteps(
     return { armId: m.armId, currentMinor: m.currentMinor, targetMinor: m.currentMinor + step };
   });
 }
+
+/**
+ * Holds the moves that are noise without unbalancing the plan. A move no larger than its arm's
+ * `deadband` is noise on its own; the others are signal. Signal raises and cuts go ahead; of the noise
+ * moves, only the side that funds the signal is kept (noise cuts pay for signal raises, noise raises
+ * take what signal cuts free), scaled down to what is needed; the other side is held at the current
+ * budget. So the total moves as the plan wants, and nothing moves when only noise would.
+ */
+export function holdNoiseMoves(
+  moves: readonly BudgetMove[],
+  deadband: (move: BudgetMove) => number,
+): BudgetMove[] {
+  const delta = (m: BudgetMove) => m.targetMinor - m.currentMinor;
+  const noise = moves.map((m) => Math.abs(delta(m)) <= deadband(m));
+  let signalNet = 0;
+  let noiseUp = 0;
+  let noiseDown = 0;
+  moves.forEach((m, i) => {
+    const d = delta(m);
+    if (!noise[i]) signalNet += d;
+    else if (d > 0) noiseUp += d;
+    else noiseDown -= d;
+  });
+  const planNet = signalNet + noiseUp - noiseDown;
+  // what the noise moves must add for the total to move as the plan's does
+  const needed = planNet - signalNet;
+  const upScale = needed > 0 && noiseUp > 0 ? Math.min(1, needed / noiseUp) : 0;
+  const downScale = needed < 0 && noiseDown > 0 ? Math.min(1, -needed / noiseDown) : 0;
+  return moves.map((m, i) => {
+    if (!noise[i]) return { ...m };
+    const d = delta(m);
+    const scaled = d > 0 ? d * upScale : d * downScale;
+    const step = scaled > 0 ? Math.floor(scaled) : -Math.floor(-scaled);
+    return { armId: m.armId, currentMinor: m.currentMinor, targetMinor: m.currentMinor + step };
+  });
+}

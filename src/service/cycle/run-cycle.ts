@@ -6,7 +6,7 @@ import type { Store } from "../../store/index.js";
 import { upsertSyncedData } from "../../store/synced-data.js";
 import type { EventBus } from "../event-bus.js";
 import { loadArmSnapshots } from "./arm-snapshots.js";
-import { balanceBudgetSteps } from "./balance-changes.js";
+import { balanceBudgetSteps, holdNoiseMoves } from "./balance-changes.js";
 import { channelBudgetsFromShares } from "./mmm-split.js";
 import { planAccount } from "./plan-account.js";
 import { recordCycle } from "./record-cycle.js";
@@ -141,17 +141,24 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
         ),
       );
     const armsById = new Map(arms.map((a) => [a.id, a]));
+    // Moves within the deadband are held before the steps are balanced, except the ones needed to fund
+    // (or absorb) the moves that are signal, so the total still moves as the plan wants.
     const steps = balanceBudgetSteps(
-      plan.targets.map((t) => ({
-        armId: t.armId,
-        currentMinor: t.currentBudgetMinor,
-        targetMinor: t.targetBudgetMinor,
-      })),
+      holdNoiseMoves(
+        plan.targets.map((t) => ({
+          armId: t.armId,
+          currentMinor: t.currentBudgetMinor,
+          targetMinor: t.targetBudgetMinor,
+        })),
+        (m) => deadband(m.armId, m.currentMinor),
+      ),
       config.guardrails.maxChangePerProposal,
       Math.round(account.dailyBudgetMinor * 0.005),
     );
     const changes = steps
-      .filter((t) => Math.abs(t.targetMinor - t.currentMinor) > deadband(t.armId, t.currentMinor))
+      .filter(
+        (t) => Math.abs(t.targetMinor - t.currentMinor) > Math.max(1, t.currentMinor * MIN_RELATIVE_CHANGE),
+      )
       .map((t) => {
         const d = decisionsById.get(t.armId);
         const arm = armsById.get(t.armId);
