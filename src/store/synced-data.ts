@@ -55,7 +55,9 @@ function entityUpserts(accountId: string, entities: readonly ConnectorEntity[]):
   if (campaigns.length > 0) {
     out.push({
       text: `INSERT INTO campaigns AS c (account_id, external_id, name, channel, status, daily_budget_minor)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(x, n, ch, st, b)
+       WHERE NOT EXISTS (SELECT 1 FROM campaigns o WHERE o.account_id = $1 AND o.external_id = u.x
+                           AND (o.name, o.channel, o.status, o.daily_budget_minor) IS NOT DISTINCT FROM (u.n, u.ch, u.st, u.b))
        ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, channel = EXCLUDED.channel,
          status = EXCLUDED.status, daily_budget_minor = EXCLUDED.daily_budget_minor, updated_at = now()
        WHERE (c.name, c.channel, c.status, c.daily_budget_minor)
@@ -128,7 +130,13 @@ function performanceUpserts(
     rows.map((f) => f.revenueMinor),
   ];
   // A re-synced row that did not change is left alone (most of a lookback window, every cycle): no new
-  // row version, no index entries, no WAL. Both tables are aliased p below.
+  // row version, no index entries, no WAL. It is filtered out before the insert: ON CONFLICT DO UPDATE
+  // would lock (and so write to) every conflicting row even when its WHERE then skips the update.
+  // Both tables are aliased p below, the stored row o in the filter.
+  const unchanged = (
+    sourceParam: string,
+  ) => `(o.impressions, o.clicks, o.cost_minor, o.conversions, o.revenue_minor, o.source)
+    IS NOT DISTINCT FROM (u.i, u.k, u.co, u.cv, u.r, ${sourceParam}::text)`;
   const set = `impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks, cost_minor = EXCLUDED.cost_minor,
     conversions = EXCLUDED.conversions, revenue_minor = EXCLUDED.revenue_minor, source = EXCLUDED.source, updated_at = now()
     WHERE (p.impressions, p.clicks, p.cost_minor, p.conversions, p.revenue_minor, p.source)
@@ -140,6 +148,8 @@ function performanceUpserts(
          conversions, revenue_minor, source)
        SELECT $1, d, c, g, a, i, k, co, cv, r, $11 FROM unnest($2::date[], $3::text[], $4::text[], $5::text[],
          $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, c, g, a, i, k, co, cv, r)
+       WHERE NOT EXISTS (SELECT 1 FROM performance_daily o WHERE o.account_id = $1 AND o.date = u.d AND o.campaign_id = u.c
+                           AND o.adgroup_id = u.g AND o.ad_id = u.a AND ${unchanged("$11")})
        ON CONFLICT (account_id, date, campaign_id, adgroup_id, ad_id) DO UPDATE SET ${set}`,
       values: [accountId, ...columns(daily), source],
     });
@@ -150,6 +160,8 @@ function performanceUpserts(
          cost_minor, conversions, revenue_minor, source)
        SELECT $1, d, h, c, g, a, i, k, co, cv, r, $12 FROM unnest($2::date[], $11::smallint[], $3::text[], $4::text[],
          $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[]) AS u(d, h, c, g, a, i, k, co, cv, r)
+       WHERE NOT EXISTS (SELECT 1 FROM performance_hourly o WHERE o.account_id = $1 AND o.date = u.d AND o.hour = u.h
+                           AND o.campaign_id = u.c AND o.adgroup_id = u.g AND o.ad_id = u.a AND ${unchanged("$12")})
        ON CONFLICT (account_id, date, hour, campaign_id, adgroup_id, ad_id) DO UPDATE SET ${set}`,
       values: [accountId, ...columns(hourly), hourly.map((f) => f.hour), source],
     });
