@@ -114,7 +114,8 @@ const PHASES = {
   "apply-open": { marker: "INSERT INTO applied_changes", after: false },
   "record-committed": { marker: "INSERT INTO decisions", after: true },
   "proposal-committed": { marker: "INSERT INTO proposals", after: true },
-  "sync-open": { marker: "INSERT INTO performance_daily", after: false },
+  // the sync is one statement outside any transaction now, so the open phase to hit is the proposals'
+  "proposal-open": { marker: "INSERT INTO proposals", after: false },
   anywhere: { marker: null, after: false },
 } as const;
 export type KillPhase = keyof typeof PHASES;
