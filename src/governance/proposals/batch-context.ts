@@ -17,7 +17,12 @@ import type { AppliedChange } from "../guardrails/types.js";
 import { activeOverridesRead, type Override } from "../overrides/lookup.js";
 import type { InternalProposeInput } from "./create.js";
 import { proposalKey } from "./proposal-key.js";
-import { openOptimizerProposalsRead, proposalIdsRead, proposalsByKeyRead } from "./repository.js";
+import {
+  type OpenProposal,
+  openOptimizerProposalsRead,
+  proposalIdsRead,
+  proposalsByKeyRead,
+} from "./repository.js";
 import type { Proposal } from "./types.js";
 
 /**
@@ -38,7 +43,7 @@ export interface BatchContext {
   averageDailySpend(level: EntityLevel, id: string): number | null;
   pacing(level: EntityLevel, id: string): PacingToday | null;
   /** Unreviewed optimizer proposals for this entity and kind, oldest first. */
-  openFor(level: EntityLevel, id: string, kind: string): Proposal[];
+  openFor(level: EntityLevel, id: string, kind: string): OpenProposal[];
   /** Entities with a live proposal in the cycle (canary mode's count); the caller adds what it admits. */
   canaryEntities(cycleId: string): Set<string>;
 }
@@ -134,7 +139,7 @@ export async function loadBatchContext(
   const history = (got.history as AppliedChange[] | undefined) ?? [];
   const budgets = (got.budgets as ActiveBudgets | undefined) ?? { campaigns: [], adGroups: [] };
   const overrides = (got.overrides as Override[] | undefined) ?? [];
-  const open = (got.open as Proposal[] | undefined) ?? [];
+  const open = (got.open as OpenProposal[] | undefined) ?? [];
   const pacing = new Map<string, PacingToday>();
   const spend = new Map<string, number>();
   for (const level of ["campaign", "ad_group"] as const) {

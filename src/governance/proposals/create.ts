@@ -16,8 +16,10 @@ import { type ProposalChange, proposalKey, requestedValue } from "./proposal-key
 import {
   auditView,
   expireStatement,
+  findProposals,
   type NewProposalRow,
   newProposal,
+  type OpenProposal,
   proposalContentHash,
   proposalInsertStatements,
 } from "./repository.js";
@@ -164,7 +166,8 @@ export async function insertProposal(
 /** One proposal to be written, or the existing one that answers the input. */
 type Outcome =
   | { existing: Proposal }
-  | { row: NewProposalRow; audit: Record<string, unknown>; supersedes: Proposal[] }
+  | { keptId: number }
+  | { row: NewProposalRow; audit: Record<string, unknown>; supersedes: OpenProposal[] }
   | { sameAs: number };
 
 /** `insertProposal` for several inputs of one account, in order; see `createProposals`. */
@@ -221,13 +224,7 @@ export async function insertProposals(
       if (superseding.some((x) => x.id === old.id)) continue;
       const comment = `superseded by proposal ${id}`;
       superseding.push({ id: old.id, comment });
-      const expired: Proposal = {
-        ...old,
-        status: "expired",
-        statusChangedBy: createdBy,
-        statusChangedAt: now,
-        statusComment: comment,
-      };
+      const expired: OpenProposal = { ...old, status: "expired" };
       expiredAudits.push({
         workspaceId: account.workspaceId,
         accountId: account.id,
@@ -265,14 +262,16 @@ export async function insertProposals(
     for (const statement of combineWithin(statements)) await session.query(statement.text, statement.values);
   }
 
-  return outcomes.map((o) => {
+  // unreviewed proposals that stand are read whole only now (the batch's read took a few columns)
+  const keptIds = outcomes.flatMap((o) => ("keptId" in o ? [o.keptId] : []));
+  const kept = new Map((await findProposals(session, keptIds)).map((p) => [p.id, p]));
+  const answer = (o: Outcome): Proposal => {
     if ("existing" in o) return o.existing;
+    if ("keptId" in o) return kept.get(o.keptId)!;
     if ("row" in o) return byKey.get(o.row.idempotencyKey)!;
-    const first = outcomes[o.sameAs]!;
-    return "existing" in first
-      ? first.existing
-      : byKey.get((first as { row: NewProposalRow }).row.idempotencyKey)!;
-  });
+    return answer(outcomes[o.sameAs]!);
+  };
+  return outcomes.map(answer);
 }
 
 /** Decides one input against the batch's context: an existing proposal, or a new row. */
@@ -328,7 +327,7 @@ function decide(
     const latest = open[open.length - 1]!;
     const asked = (latest.requested as { dailyBudgetMinor?: number }).dailyBudgetMinor;
     if (asked !== undefined && Math.abs(asked - input.change.dailyBudgetMinor) <= input.deadbandMinor)
-      return { existing: latest };
+      return { keptId: latest.id };
   }
 
   let after: ProposalValue = requested;

@@ -136,7 +136,12 @@ export async function listProposals(db: Queryable, filter: ProposalFilter = {}):
 }
 
 /** A compact view of a proposal for audit entries. */
-export function auditView(p: Proposal): Record<string, unknown> {
+export function auditView(
+  p: Pick<
+    Proposal,
+    "status" | "revision" | "kind" | "entityLevel" | "entityId" | "before" | "after" | "contentHash"
+  >,
+): Record<string, unknown> {
   return {
     status: p.status,
     revision: p.revision,
@@ -156,17 +161,59 @@ export function proposalsByKeyRead(keys: readonly string[]): JsonRead<Map<string
   };
 }
 
-/** Unreviewed optimizer proposals of these entities, oldest first and locked (a newer one supersedes them). */
+/** What a batch needs of an unreviewed proposal: to match it, keep it, or supersede and audit it. */
+export type OpenProposal = Pick<
+  Proposal,
+  | "id"
+  | "entityLevel"
+  | "entityId"
+  | "kind"
+  | "requested"
+  | "status"
+  | "revision"
+  | "before"
+  | "after"
+  | "contentHash"
+>;
+
+/**
+ * Unreviewed optimizer proposals of these entities, oldest first and locked (a newer one supersedes
+ * them). Only the columns a batch uses: a shadow-mode account has one open proposal per arm, read by
+ * every cycle.
+ */
 export function openOptimizerProposalsRead(
   accountId: string,
   entityIds: readonly string[],
-): JsonRead<Proposal[]> {
+): JsonRead<OpenProposal[]> {
   return {
-    text: `SELECT * FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
+    text: `SELECT id, entity_level, entity_id, kind, requested_value, status, revision, before_value, after_value, content_hash
+             FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
               AND entity_id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
     values: [accountId, [...new Set(entityIds)]],
-    parse: (rows) => rows.map(proposalFromRow),
+    parse: (rows) =>
+      rows.map((r) => ({
+        id: Number(r.id),
+        entityLevel: r.entity_level as Proposal["entityLevel"],
+        entityId: r.entity_id as string,
+        kind: r.kind as Proposal["kind"],
+        requested: r.requested_value as Proposal["requested"],
+        status: r.status as ProposalStatus,
+        revision: Number(r.revision),
+        before: r.before_value as Proposal["before"],
+        after: r.after_value as Proposal["after"],
+        contentHash: r.content_hash as string,
+      })),
   };
+}
+
+/** Whole proposals by id, in the order asked. */
+export async function findProposals(db: Queryable, ids: readonly number[]): Promise<Proposal[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<Row>("SELECT * FROM proposals WHERE id = ANY($1::bigint[])", [
+    [...new Set(ids)],
+  ]);
+  const byId = new Map(rows.map((r) => [Number(r.id), proposalFromRow(r)]));
+  return ids.map((id) => byId.get(id)!);
 }
 
 /** A proposal as inserted: every column but the id and the executor's bookkeeping. */
