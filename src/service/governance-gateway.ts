@@ -15,7 +15,8 @@ export function governanceGateway(
   return {
     async proposeBudgets(batch: BudgetProposalBatch): Promise<ProposedChange[]> {
       const actor = systemActor(workspaceOf(batch.accountId));
-      // Cuts first: they free room under the account's total before the raises are checked against it.
+      // Cuts first, then raises (in the approval queue and audit trail). Each is judged against the
+      // budgets as stored: an unapplied cut does not make room for a raise under the account's total.
       const ordered = [...batch.changes].sort(
         (a, b) => a.targetMinor - a.currentMinor - (b.targetMinor - b.currentMinor),
       );
