@@ -6,7 +6,9 @@ import { combineStatements, type Statement } from "./statements.js";
 /**
  * Writes what a connector reported into the store, idempotently: entities by (account, external id),
  * performance by its natural key. Re-syncing the same range stores the same rows; late corrections
- * (conversions that arrive days later) overwrite the earlier numbers.
+ * (conversions that arrive days later) overwrite the earlier numbers. Rows that did not change are
+ * filtered out before each upsert: ON CONFLICT DO UPDATE would lock (and so write to) every conflicting
+ * row even when its WHERE then skips the update.
  */
 export async function upsertConnectorEntities(
   s: SqlSession,
@@ -75,7 +77,9 @@ function entityUpserts(accountId: string, entities: readonly ConnectorEntity[]):
   if (groups.length > 0) {
     out.push({
       text: `INSERT INTO ad_groups AS g (account_id, external_id, campaign_external_id, name, status, daily_budget_minor)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(x, p, n, st, b)
+       WHERE NOT EXISTS (SELECT 1 FROM ad_groups o WHERE o.account_id = $1 AND o.external_id = u.x
+                           AND (o.name, o.status, o.daily_budget_minor) IS NOT DISTINCT FROM (u.n, u.st, u.b))
        ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status,
          daily_budget_minor = EXCLUDED.daily_budget_minor, updated_at = now()
        WHERE (g.name, g.status, g.daily_budget_minor) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status, EXCLUDED.daily_budget_minor)`,
@@ -93,7 +97,9 @@ function entityUpserts(accountId: string, entities: readonly ConnectorEntity[]):
     const campaignOf = new Map(groups.map((g) => [g.externalId, g.parentExternalId ?? ""]));
     out.push({
       text: `INSERT INTO ads AS d (account_id, external_id, ad_group_external_id, campaign_external_id, name, status)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(x, g, c, n, st)
+       WHERE NOT EXISTS (SELECT 1 FROM ads o WHERE o.account_id = $1 AND o.external_id = u.x
+                           AND (o.name, o.status) IS NOT DISTINCT FROM (u.n, u.st))
        ON CONFLICT (account_id, external_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, updated_at = now()
        WHERE (d.name, d.status) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.status)`,
       values: [

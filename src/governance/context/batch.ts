@@ -4,8 +4,8 @@ import { type JsonRead, readMany, type SqlSession } from "../../store/index.js";
 import type { EntityState } from "./account.js";
 
 // Set-based reads of what the guardrails need about many entities of one account, one round trip per
-// kind of fact however many entities a batch of proposals touches. The single-entity helpers in
-// account.ts and spend.ts answer through these, so both paths share one definition.
+// kind of fact however many entities a batch of proposals touches. The single-entity helpers (here and
+// in account.ts, for the executor and revisions) answer through these, so both paths share one definition.
 
 type Queryable = Pick<SqlSession, "query">;
 
@@ -24,7 +24,7 @@ const ENTITIES_SQL: Record<EntityLevel, string> = {
 };
 
 /** The stored state of the named entities of one level that exist. */
-export function entitiesRead(
+function entitiesRead(
   accountId: string,
   level: EntityLevel,
   ids: readonly string[],
@@ -175,16 +175,18 @@ export function pacingRead(
   };
 }
 
-export async function pacingTodayMany(
+/** Today's and this hour's spend of one campaign or ad group; null without hourly rows today. */
+export async function pacingToday(
   db: Queryable,
   accountId: string,
   level: EntityLevel,
-  ids: readonly string[],
+  entityId: string,
   now: Date,
   timeZone: string,
-): Promise<Map<string, PacingToday>> {
-  if (level === "ad" || ids.length === 0) return new Map();
-  return (await readMany(db, { pacing: pacingRead(accountId, level, ids, now, timeZone) })).pacing;
+): Promise<PacingToday | null> {
+  if (level === "ad") return null;
+  const { pacing } = await readMany(db, { pacing: pacingRead(accountId, level, [entityId], now, timeZone) });
+  return pacing.get(entityId) ?? null;
 }
 
 /**
@@ -219,18 +221,4 @@ export function averageDailySpendRead(
       return out;
     },
   };
-}
-
-export async function averageDailySpendMany(
-  db: Queryable,
-  accountId: string,
-  level: EntityLevel,
-  ids: readonly string[],
-  days: number,
-  now: Date,
-  timeZone: string,
-): Promise<Map<string, number>> {
-  if (level === "ad" || ids.length === 0) return new Map();
-  return (await readMany(db, { spend: averageDailySpendRead(accountId, level, ids, days, now, timeZone) }))
-    .spend;
 }

@@ -9,7 +9,7 @@ import {
   otherActiveBudgets,
   recentHistory,
 } from "../context/account.js";
-import { pacingToday } from "../context/spend.js";
+import { pacingToday } from "../context/batch.js";
 import type { ExecutorDeps } from "../deps.js";
 import { checkChange } from "../guardrails/check-change.js";
 import { mutationWaitMs } from "../guardrails/rate-limits.js";

@@ -1,4 +1,4 @@
-import type { JsonRead, SqlSession } from "../../store/index.js";
+import type { JsonRead } from "../../store/index.js";
 
 export type OverrideKind = "pin_budget" | "pin_share" | "pause" | "forbid";
 
@@ -39,22 +39,6 @@ export function overrideFromRow(r: Record<string, unknown>): Override {
     endedBy: (r.ended_by as string | null) ?? null,
     endReason: (r.end_reason as string | null) ?? null,
   };
-}
-
-/** Overrides in force at `at` for an entity (by id) or its channel. */
-export async function activeOverridesFor(
-  db: Pick<SqlSession, "query">,
-  accountId: string,
-  entityId: string,
-  channel: string | null,
-  at: Date,
-): Promise<Override[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT * FROM overrides WHERE account_id = $1 AND ended_at IS NULL AND created_at <= $2 AND expires_at > $2
-        AND (entity_id = $3 OR ($4::text IS NOT NULL AND entity_id IS NULL AND channel = $4)) ORDER BY id`,
-    [accountId, at, entityId, channel],
-  );
-  return rows.map(overrideFromRow);
 }
 
 /** Every override of the account in force at `at`, oldest first. */

@@ -134,16 +134,42 @@ export async function insertProposals(
     }
   }
 
-  // New proposals take the ids drawn with the reads, so every write below is known before it is made
-  // and goes out as one statement with the audit entries (after the chain's lock, one round trip).
+  const byKey = await writeNewProposals(session, account, createdBy, outcomes, ctx.ids, now);
+
+  // unreviewed proposals that stand are read whole only now (the batch's read took a few columns)
+  const keptIds = outcomes.flatMap((o) => ("keptId" in o ? [o.keptId] : []));
+  const kept = new Map((await findProposals(session, keptIds)).map((p) => [p.id, p]));
+  const answer = (o: Outcome): Proposal => {
+    if ("existing" in o) return o.existing;
+    if ("keptId" in o) return kept.get(o.keptId)!;
+    if ("row" in o) return byKey.get(o.row.idempotencyKey)!;
+    return answer(outcomes[o.sameAs]!);
+  };
+  return outcomes.map(answer);
+}
+
+/**
+ * Writes a batch's new proposals under the ids drawn with its reads: every write is known beforehand,
+ * so the proposals, their approvals, the proposals they supersede and the audit entries go out as one
+ * statement after the audit chain's lock (one round trip). Returns the new proposals by idempotency key.
+ */
+async function writeNewProposals(
+  session: SqlSession,
+  account: AccountContext,
+  createdBy: string,
+  outcomes: readonly Outcome[],
+  ids: readonly number[],
+  now: Date,
+): Promise<Map<string, Proposal>> {
   const byKey = new Map<string, Proposal>();
   const rows: (NewProposalRow & { id: number })[] = [];
   const audits: AuditInput[] = [];
   const superseding: { id: number; comment: string }[] = [];
+  const supersededIds = new Set<number>();
   const expiredAudits: AuditInput[] = [];
   for (const o of outcomes) {
     if (!("row" in o)) continue;
-    const id = ctx.ids[rows.length]!;
+    const id = ids[rows.length]!;
     const proposal = newProposal(o.row, id);
     rows.push({ ...o.row, id });
     byKey.set(o.row.idempotencyKey, proposal);
@@ -158,7 +184,8 @@ export async function insertProposals(
       after: { ...auditView(proposal), ...o.audit },
     });
     for (const old of o.supersedes) {
-      if (superseding.some((x) => x.id === old.id)) continue;
+      if (supersededIds.has(old.id)) continue;
+      supersededIds.add(old.id);
       const comment = `superseded by proposal ${id}`;
       superseding.push({ id: old.id, comment });
       const expired: OpenProposal = { ...old, status: "expired" };
@@ -174,41 +201,30 @@ export async function insertProposals(
       });
     }
   }
-  if (rows.length > 0) {
-    const approved = rows.filter((r) => r.status === "approved");
-    const records = chainAudit(await lockAuditHead(session), [...audits, ...expiredAudits], now);
-    const statements: Statement[] = [
-      ...proposalInsertStatements(rows),
-      ...insertStatements(
-        "INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at)",
-        approved,
-        1_000,
-        (r) => [
-          r.id,
-          1,
-          r.contentHash,
-          "approved",
-          r.statusChangedBy,
-          r.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
-          now,
-        ],
-      ),
-      ...(superseding.length > 0 ? [expireStatement(superseding, createdBy, now)] : []),
-      ...auditInsertStatements(records),
-    ];
-    for (const statement of combineWithin(statements)) await session.query(statement.text, statement.values);
-  }
-
-  // unreviewed proposals that stand are read whole only now (the batch's read took a few columns)
-  const keptIds = outcomes.flatMap((o) => ("keptId" in o ? [o.keptId] : []));
-  const kept = new Map((await findProposals(session, keptIds)).map((p) => [p.id, p]));
-  const answer = (o: Outcome): Proposal => {
-    if ("existing" in o) return o.existing;
-    if ("keptId" in o) return kept.get(o.keptId)!;
-    if ("row" in o) return byKey.get(o.row.idempotencyKey)!;
-    return answer(outcomes[o.sameAs]!);
-  };
-  return outcomes.map(answer);
+  if (rows.length === 0) return byKey;
+  const approved = rows.filter((r) => r.status === "approved");
+  const records = chainAudit(await lockAuditHead(session), [...audits, ...expiredAudits], now);
+  const statements: Statement[] = [
+    ...proposalInsertStatements(rows),
+    ...insertStatements(
+      "INSERT INTO approvals (proposal_id, revision, content_hash, decision, actor, comment, decided_at)",
+      approved,
+      1_000,
+      (r) => [
+        r.id,
+        1,
+        r.contentHash,
+        "approved",
+        r.statusChangedBy,
+        r.origin === "rollback" ? "rollback requested" : "within the account's auto-approve policy",
+        now,
+      ],
+    ),
+    ...(superseding.length > 0 ? [expireStatement(superseding, createdBy, now)] : []),
+    ...auditInsertStatements(records),
+  ];
+  for (const statement of combineWithin(statements)) await session.query(statement.text, statement.values);
+  return byKey;
 }
 
 /** The same error with its message reworded (a batch names the change at fault). */

@@ -81,11 +81,6 @@ export async function lockProposal(session: SqlSession, id: number): Promise<Pro
   return proposalFromRow(row);
 }
 
-export async function findByIdempotencyKey(db: Queryable, key: string): Promise<Proposal | null> {
-  const [row] = await db.query<Row>("SELECT * FROM proposals WHERE idempotency_key = $1", [key]);
-  return row ? proposalFromRow(row) : null;
-}
-
 export async function setStatus(
   session: SqlSession,
   id: number,
