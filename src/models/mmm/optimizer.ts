@@ -11,6 +11,7 @@
  * refinement. Constraints hold exactly up to floating-point round-off.
  */
 import { MmmInputError } from "./data.js";
+import { projectToBudget } from "./project-budget.js";
 import { channelResponse, channelResponseSlope, type MmmResponseModel, responseDraws } from "./response.js";
 import { intervalOf } from "./summary.js";
 import type { Interval } from "./types.js";
@@ -179,47 +180,6 @@ function gradient(p: Problem, B: Float64Array, g: Float64Array): void {
     g[c] = s;
   }
   for (let c = 0; c < C; c++) g[c] = (p.value * g[c]) / (to - from) - (p.profit ? 1 : 0);
-}
-
-/** Euclidean projection of v onto {lo <= x <= hi, sum x = S} (assumes sum lo <= S <= sum hi). */
-export function projectToBudget(
-  v: Float64Array,
-  lo: Float64Array,
-  hi: Float64Array,
-  S: number,
-  out: Float64Array,
-): void {
-  const C = v.length;
-  let tLo = Number.POSITIVE_INFINITY;
-  let tHi = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < C; c++) {
-    tLo = Math.min(tLo, v[c] - hi[c]);
-    tHi = Math.max(tHi, v[c] - lo[c]);
-  }
-  const total = (tau: number) => {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += Math.min(hi[c], Math.max(lo[c], v[c] - tau));
-    return s;
-  };
-  for (let it = 0; it < 200 && tHi - tLo > 1e-15 * Math.max(1, Math.abs(tHi)); it++) {
-    const mid = 0.5 * (tLo + tHi);
-    if (total(mid) > S) tLo = mid;
-    else tHi = mid;
-  }
-  const tau = 0.5 * (tLo + tHi);
-  let s = 0;
-  for (let c = 0; c < C; c++) {
-    out[c] = Math.min(hi[c], Math.max(lo[c], v[c] - tau));
-    s += out[c];
-  }
-  // remove the bisection residual on coordinates with room
-  let resid = S - s;
-  for (let c = 0; c < C && Math.abs(resid) > 0; c++) {
-    const room = resid > 0 ? hi[c] - out[c] : lo[c] - out[c];
-    const step = resid > 0 ? Math.min(resid, room) : Math.max(resid, room);
-    out[c] += step;
-    resid -= step;
-  }
 }
 
 function solveForTotal(
