@@ -3,7 +3,7 @@
  * gives bit-identical draws whether it runs in a worker thread or in the calling thread.
  */
 import { MmmModel } from "./model.js";
-import { type ChainResult, runNuts } from "./nuts.js";
+import { type ChainResult, runNuts } from "./nuts-chain.js";
 import { MmmRng } from "./rng.js";
 import type { ModelSpec } from "./spec.js";
 

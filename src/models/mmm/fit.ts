@@ -7,7 +7,7 @@ import { prepareModel } from "./data.js";
 import { ebfmi, parameterDiagnostics } from "./diagnostics.js";
 import { cholesky, findMap, laplaceApproximation, negativeHessian } from "./map.js";
 import { MmmModel } from "./model.js";
-import type { ChainResult } from "./nuts.js";
+import type { ChainResult } from "./nuts-chain.js";
 import { defaultThreads, runChainsInThread, runChainsParallel } from "./parallel.js";
 import type { MmmResponseModel } from "./response.js";
 import { MmmRng } from "./rng.js";

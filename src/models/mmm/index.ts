@@ -10,7 +10,7 @@ export {
 } from "./fit.js";
 export { type MmmJson, responseModelFromJson, toMmmJson } from "./json.js";
 export { MmmModel } from "./model.js";
-export { runNuts } from "./nuts.js";
+export { runNuts } from "./nuts-chain.js";
 export {
   type BudgetOptimizationResult,
   type ChannelAllocation,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { adaptationWindows } from "./adaptation.js";
 import type { LogDensity } from "./model.js";
-import { adaptationWindows, runNuts } from "./nuts.js";
+import { runNuts } from "./nuts-chain.js";
 import { MmmRng } from "./rng.js";
 
 /** Conjugate normal model: y_i ~ N(mu, sigma) with sigma known, mu ~ N(m0, s0). */

@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ChainJob, runChain } from "./chain.js";
-import type { ChainResult } from "./nuts.js";
+import type { ChainResult } from "./nuts-chain.js";
 
 export type ProgressFn = (chain: number, iteration: number, total: number, divergences: number) => void;
 
