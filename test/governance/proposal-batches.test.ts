@@ -220,5 +220,57 @@ describe.runIf(testEngines().includes("postgres"))(
         await prober.end();
       }
     });
+
+    it("appends for one account while another account's audit append is still open, and verifies both chains", async () => {
+      const first = await seedAccount(store, [{ id: "c1", budget: 10_000 }]);
+      const second = await seedAccount(store, [{ id: "c1", budget: 10_000 }]);
+      const at = new Date("2026-03-01T00:00:00Z");
+      const entry = (accountId: string, i: number) => ({
+        workspaceId: "default",
+        accountId,
+        actor: "test",
+        action: "test.concurrent",
+        subjectType: "test",
+        subjectId: i,
+        before: null,
+        after: { i },
+      });
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let firstAppended!: () => void;
+      const appended = new Promise<void>((r) => {
+        firstAppended = r;
+      });
+      // account 1 appends and keeps its transaction (and its chain's lock) open
+      const holding = store.transaction(async (s) => {
+        await appendAuditBatch(s, [entry(first.accountId, 1)], at);
+        firstAppended();
+        await held;
+      });
+      await appended;
+      const other = await Promise.race([
+        store.transaction((s) => appendAuditBatch(s, [entry(second.accountId, 2)], at)),
+        new Promise<"blocked">((r) => setTimeout(() => r("blocked"), 2_000)),
+      ]);
+      expect(other).not.toBe("blocked");
+      // the same account's next append waits for the first to commit, then links to it
+      const sameAccount = store.transaction((s) => appendAuditBatch(s, [entry(first.accountId, 3)], at));
+      const early = await Promise.race([
+        sameAccount.then(() => "done"),
+        new Promise((r) => setTimeout(() => r("waiting"), 300)),
+      ]);
+      expect(early).toBe("waiting");
+      release();
+      await holding;
+      const [third] = await sameAccount;
+      const chain = await gov.audit.list(people.admin, { accountId: first.accountId });
+      const mine = chain.filter((e) => e.action === "test.concurrent");
+      expect(mine.map((e) => e.subjectId)).toEqual(["1", "3"]);
+      expect(third!.prevHash).toBe(mine[0]!.hash);
+      expect(mine.every((e) => e.chain === `account:${first.accountId}`)).toBe(true);
+      expect(await gov.audit.verify(people.admin)).toMatchObject({ ok: true });
+    });
   },
 );

@@ -1,8 +1,12 @@
-import { insertStatements, type SqlSession, type Statement } from "../../store/index.js";
-import { type ChainedAuditRecord, type ChainVerification, ChainVerifier, chain } from "./hash-chain.js";
-
-/** Serialises appends to the one chain; held until the writing transaction ends. */
-const AUDIT_LOCK_KEY = 727_401_602;
+import { insertStatements, type SqlSession, type Statement, type Store } from "../../store/index.js";
+import {
+  auditChainOf,
+  type ChainedAuditRecord,
+  type ChainVerification,
+  ChainVerifier,
+  chain,
+  GENESIS_HASH,
+} from "./hash-chain.js";
 
 export interface AuditInput {
   workspaceId: string;
@@ -27,6 +31,7 @@ interface AuditRow {
   before: unknown;
   after: unknown;
   prev_hash: string;
+  chain: string | null;
   hash: string;
 }
 
@@ -43,13 +48,14 @@ function fromRow(r: AuditRow): ChainedAuditRecord {
     before: r.before,
     after: r.after,
     prevHash: r.prev_hash,
+    chain: r.chain,
     hash: r.hash,
   };
 }
 
 /**
  * Appends one entry inside the caller's transaction, so the entry exists exactly when the state change
- * it records does. Call it last in a transaction: the chain lock is held until commit.
+ * it records does. Call it last in a transaction: its chain's lock is held until commit.
  */
 export async function appendAudit(
   session: SqlSession,
@@ -60,13 +66,13 @@ export async function appendAudit(
   return record!;
 }
 
-/** Rows per INSERT: 12 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
+/** Rows per INSERT: 13 parameters each stays far below PostgreSQL's 65,535-parameter limit. */
 const ROWS_PER_INSERT = 1_000;
 
 /**
- * Appends several entries, in order, under one take of the chain lock: one round trip for the lock and
- * the chain's head, one INSERT per thousand entries, where entry-by-entry appends would hold the global
- * lock for three round trips each. Same rules as `appendAudit`: inside the writing transaction, last.
+ * Appends several entries, in order, under one take of their chains' locks: one round trip for the
+ * locks, the heads and the sequence numbers, one INSERT per thousand entries. Same rules as
+ * `appendAudit`: inside the writing transaction, last.
  */
 export async function appendAuditBatch(
   session: SqlSession,
@@ -74,34 +80,56 @@ export async function appendAuditBatch(
   at: Date,
 ): Promise<ChainedAuditRecord[]> {
   if (inputs.length === 0) return [];
-  const records = chainAudit(await lockAuditHead(session), inputs, at);
+  const records = chainAudit(await lockAuditChains(session, inputs), inputs, at);
   for (const statement of auditInsertStatements(records))
     await session.query(statement.text, statement.values);
   return records;
 }
 
-/**
- * Takes the chain's lock until the transaction ends and returns its head: one round trip (migration
- * 0009's function reads the head with a snapshot taken after the lock is granted).
- */
-export async function lockAuditHead(session: SqlSession): Promise<ChainedAuditRecord | null> {
-  const [last] = await session.query<AuditRow>("SELECT * FROM audit_lock_head($1)", [AUDIT_LOCK_KEY]);
-  return last ? fromRow(last) : null;
+/** What appending to some chains needs: each chain's last hash, and fresh sequence numbers. */
+export interface AuditChainHeads {
+  /** chain -> hash of its last entry (absent: the chain has none yet). */
+  heads: ReadonlyMap<string, string>;
+  /** One per entry to append, increasing. */
+  seqs: readonly number[];
 }
 
-/** The entries chained after `head`, in order (pure: nothing is written). */
+/**
+ * Takes the locks of the chains `inputs` append to until the transaction ends, and returns their heads
+ * and a sequence number per input: one round trip (migration 0010's function locks in a fixed order,
+ * then reads with a snapshot taken after the locks are granted and draws the numbers, so they
+ * increase along every chain).
+ */
+export async function lockAuditChains(
+  session: SqlSession,
+  inputs: readonly Pick<AuditInput, "workspaceId" | "accountId">[],
+): Promise<AuditChainHeads> {
+  const chains = [...new Set(inputs.map(auditChainOf))];
+  const [row] = await session.query<{ locked: { heads: { chain: string; hash: string }[]; seqs: number[] } }>(
+    "SELECT audit_lock_chains($1::text[], $2::int) AS locked",
+    [chains, inputs.length],
+  );
+  const { heads, seqs } = row!.locked;
+  return {
+    heads: new Map(heads.map((h) => [h.chain, h.hash])),
+    seqs: seqs.map(Number).sort((a, b) => a - b),
+  };
+}
+
+/** The entries chained after their chains' heads, in order (pure: nothing is written). */
 export function chainAudit(
-  head: ChainedAuditRecord | null,
+  locked: AuditChainHeads,
   inputs: readonly AuditInput[],
   at: Date,
 ): ChainedAuditRecord[] {
   // the column keeps microseconds; the hash sees what comes back (milliseconds)
   const when = new Date(Math.floor(at.getTime()));
-  let prev = head;
-  return inputs.map((input) => {
-    prev = chain(
+  const heads = new Map(locked.heads);
+  return inputs.map((input, i) => {
+    const chainKey = auditChainOf(input);
+    const record = chain(
       {
-        seq: (prev?.seq ?? 0) + 1,
+        seq: locked.seqs[i]!,
         at: when,
         workspaceId: input.workspaceId,
         accountId: input.accountId,
@@ -111,17 +139,19 @@ export function chainAudit(
         subjectId: String(input.subjectId),
         before: normaliseJson(input.before),
         after: normaliseJson(input.after),
+        chain: chainKey,
       },
-      prev,
+      heads.get(chainKey) ?? GENESIS_HASH,
     );
-    return prev;
+    heads.set(chainKey, record.hash);
+    return record;
   });
 }
 
 /** INSERT statements for chained entries, a thousand rows each. */
 export function auditInsertStatements(records: readonly ChainedAuditRecord[]): Statement[] {
   return insertStatements(
-    "INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, hash)",
+    "INSERT INTO audit_log (seq, at, workspace_id, account_id, actor, action, subject_type, subject_id, before, after, prev_hash, chain, hash)",
     records,
     ROWS_PER_INSERT,
     (r) => [
@@ -136,6 +166,7 @@ export function auditInsertStatements(records: readonly ChainedAuditRecord[]): S
       JSON.stringify(r.before),
       JSON.stringify(r.after),
       r.prevHash,
+      r.chain,
       r.hash,
     ],
   );
@@ -169,20 +200,27 @@ export async function listAudit(
   return rows.map(fromRow);
 }
 
-/** Reads the whole chain in pages and reports the first broken link (`adpilot audit verify`). */
+/**
+ * Reads every chain in pages and reports the first broken link (`adpilot audit verify`). The pages
+ * share one snapshot: chains append concurrently, so an entry with a lower number can commit after a
+ * page has passed it, and a moving read would then see its successor without it.
+ */
 export async function verifyAuditLog(
-  db: Pick<SqlSession, "query">,
+  db: Pick<Store, "transaction">,
   pageSize = 5_000,
 ): Promise<ChainVerification> {
-  const verifier = new ChainVerifier();
-  let after = 0;
-  for (;;) {
-    const rows = await db.query<AuditRow>("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2", [
-      after,
-      pageSize,
-    ]);
-    for (const r of rows) if (!verifier.push(fromRow(r))) return verifier.result();
-    if (rows.length < pageSize) return verifier.result();
-    after = Number(rows[rows.length - 1].seq);
-  }
+  return db.transaction(async (session) => {
+    await session.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    const verifier = new ChainVerifier();
+    let after = 0;
+    for (;;) {
+      const rows = await session.query<AuditRow>(
+        "SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        [after, pageSize],
+      );
+      for (const r of rows) if (!verifier.push(fromRow(r))) return verifier.result();
+      if (rows.length < pageSize) return verifier.result();
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import type { EntityLevel } from "../../domain/entities.js";
 import { combineWithin, insertStatements, type SqlSession, type Statement } from "../../store/index.js";
 import { SYSTEM_USER } from "../actors.js";
-import { type AuditInput, auditInsertStatements, chainAudit, lockAuditHead } from "../audit/audit-log.js";
+import { type AuditInput, auditInsertStatements, chainAudit, lockAuditChains } from "../audit/audit-log.js";
 import type { Actor } from "../auth/authorize.js";
 import { ensureAllowed } from "../auth/ensure.js";
 import { type AccountContext, loadAccount } from "../context/account.js";
@@ -203,7 +203,8 @@ async function writeNewProposals(
   }
   if (rows.length === 0) return byKey;
   const approved = rows.filter((r) => r.status === "approved");
-  const records = chainAudit(await lockAuditHead(session), [...audits, ...expiredAudits], now);
+  const entries = [...audits, ...expiredAudits];
+  const records = chainAudit(await lockAuditChains(session, entries), entries, now);
   const statements: Statement[] = [
     ...proposalInsertStatements(rows),
     ...insertStatements(

@@ -155,5 +155,6 @@ export const auditLog = pgTable("audit_log", {
   before: jsonb("before"),
   after: jsonb("after"),
   prevHash: text("prev_hash").notNull(),
+  chain: text("chain"),
   hash: text("hash").notNull().unique(),
 });
