@@ -73,6 +73,41 @@ async function backendCpuSeconds(store: Store): Promise<number | null> {
   return ticks / 100; // USER_HZ
 }
 
+/** Checkpoints the server has run (timed or forced); one in the warm cycle adds I/O and full-page writes. */
+async function checkpointCount(store: Store): Promise<number | null> {
+  // PostgreSQL 17 moved these counters to pg_stat_checkpointer
+  const [row] = await store
+    .query<{ n: number }>("SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter")
+    .catch(() => [] as { n: number }[]);
+  return row?.n ?? null;
+}
+
+/**
+ * SERVICE_BENCH_STATEMENTS=1: the warm cycle's statements by execution time inside the server, from
+ * pg_stat_statements (the server must load it: shared_preload_libraries = 'pg_stat_statements').
+ * Unlike the trace, this leaves out time spent waiting for a connection or on the network.
+ */
+async function statementStats(store: Store): Promise<{ report(): Promise<string> }> {
+  await store.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  await store.query("SELECT pg_stat_statements_reset()");
+  return {
+    async report() {
+      const rows = await store.query<{ ms: number; calls: number; blocks: number; wal: number; query: string }>(
+        `SELECT total_exec_time::float8 AS ms, calls::int, (shared_blks_hit + shared_blks_read)::float8 AS blocks,
+                wal_bytes::float8 AS wal, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC LIMIT 12`,
+      );
+      return rows
+        .map(
+          (r) =>
+            `${r.ms.toFixed(0).padStart(8)} ms ${String(r.calls).padStart(6)}x ${(r.blocks / r.calls).toFixed(0).padStart(6)} blocks ${(r.wal / r.calls / 1024).toFixed(1).padStart(7)} kB WAL  ${r.query}`,
+        )
+        .join("\n");
+    },
+  };
+}
+
 /** SERVICE_BENCH_PROFILE=<file> writes a V8 CPU profile of the warm cycle (open it in Chrome's DevTools). */
 async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
   const session = new Session();
@@ -143,6 +178,12 @@ async function bench(plain: Store): Promise<void> {
   await cycleAll(deps, ids);
   const firstSeconds = (performance.now() - started) / 1000;
   clock.hour = 10;
+  // The seed and the first cycle wrote gigabytes of WAL; the checkpoint that forces would otherwise
+  // land in the warm cycle at a random point. Starting it checkpointed, the warm cycle still pays
+  // what every steady-state cycle pays (a full-page image for each page it is first to change).
+  await plain.query("CHECKPOINT");
+  const checkpointsBefore = await checkpointCount(plain);
+  const statements = process.env.SERVICE_BENCH_STATEMENTS ? await statementStats(plain) : null;
   timer?.reset();
   const profiler = process.env.SERVICE_BENCH_PROFILE ? await startProfile() : null;
   const pgBefore = await backendCpuSeconds(plain);
@@ -152,8 +193,10 @@ async function bench(plain: Store): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(cpu);
   const pgAfter = await backendCpuSeconds(plain);
+  const checkpointsAfter = await checkpointCount(plain);
   if (profiler) await profiler.stop(process.env.SERVICE_BENCH_PROFILE!);
   if (timer) console.error(`# warm cycle's queries by total time\n${timer.report()}`);
+  if (statements) console.error(`# warm cycle's statements by server time\n${await statements.report()}`);
 
   const [counts] = await store.query<{
     decisions: number;
@@ -184,6 +227,8 @@ async function bench(plain: Store): Promise<void> {
   if (pgBefore !== null && pgAfter !== null)
     console.log(`service-cycle-postgres-cpu: ${(pgAfter - pgBefore).toFixed(2)} s`);
   console.log(`service-cycle-concurrency: ${CONCURRENCY} cycles`);
+  if (checkpointsBefore !== null && checkpointsAfter !== null)
+    console.log(`service-cycle-checkpoints: ${checkpointsAfter - checkpointsBefore} checkpoints`);
   console.log(`service-peak-rss: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

@@ -32,7 +32,13 @@ import {
   type OverrideFilter,
 } from "./overrides/overrides.js";
 import { setMode } from "./policy/set-mode.js";
-import { createProposal, createProposals, type ProposeInput } from "./proposals/create.js";
+import {
+  type BatchEntry,
+  createProposal,
+  createProposals,
+  type ProposeInput,
+  submitProposals,
+} from "./proposals/create.js";
 import { findProposal, listProposals, type ProposalFilter } from "./proposals/repository.js";
 import type { Proposal } from "./proposals/types.js";
 import { type RollbackResult, rollbackCycle, rollbackProposal, rollbackSince } from "./rollback/rollback.js";
@@ -47,6 +53,8 @@ export interface Governance {
     create(actor: Actor, input: ProposeInput): Promise<Proposal>;
     /** Several proposals of one account in one transaction, judged in the order given. */
     createMany(actor: Actor, accountId: string, inputs: readonly ProposeInput[]): Promise<Proposal[]>;
+    /** `createMany` whose unreviewed proposals that stand come back as ids (not read whole). */
+    submitMany(actor: Actor, accountId: string, inputs: readonly ProposeInput[]): Promise<BatchEntry[]>;
     list(actor: Actor, filter?: Omit<ProposalFilter, "workspaceId">): Promise<Proposal[]>;
     show(actor: Actor, id: number): Promise<{ proposal: Proposal; history: ChainedAuditRecord[] }>;
     approve(actor: Actor, id: number, comment?: string | null): Promise<Proposal>;
@@ -94,6 +102,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     proposals: {
       create: (actor, input) => createProposal(deps, actor, input),
       createMany: (actor, accountId, inputs) => createProposals(deps, actor, accountId, inputs),
+      submitMany: (actor, accountId, inputs) => submitProposals(deps, actor, accountId, inputs),
       async list(actor, filter = {}) {
         ensureAllowed(actor, "proposals.view", actor.workspaceId);
         // Cycles expire proposals, but between cycles the queue must not offer one that can no longer be

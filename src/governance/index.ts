@@ -37,7 +37,7 @@ export {
   modeAllowsApply,
   type ProposalKind,
 } from "./policy/approval-policy.js";
-export type { ProposalChange, ProposeInput } from "./proposals/create.js";
+export type { BatchEntry, ProposalChange, ProposeInput } from "./proposals/create.js";
 export type { ProposalFilter } from "./proposals/repository.js";
 export { PROPOSAL_STATUSES, type ProposalStatus } from "./proposals/status.js";
 export type {

@@ -20,7 +20,7 @@ export function governanceGateway(
       const ordered = [...batch.changes].sort(
         (a, b) => a.targetMinor - a.currentMinor - (b.targetMinor - b.currentMinor),
       );
-      const proposals = await governance.proposals.createMany(
+      const entries = await governance.proposals.submitMany(
         actor,
         batch.accountId,
         ordered.map((change) => ({
@@ -36,8 +36,9 @@ export function governanceGateway(
         })),
       );
       // an earlier cycle's open proposal that still stands is not this cycle's
-      return proposals.flatMap((p, i) => {
-        if (p.cycleId !== batch.cycleId) return [];
+      return entries.flatMap((entry, i) => {
+        if (!("proposal" in entry) || entry.proposal.cycleId !== batch.cycleId) return [];
+        const p = entry.proposal;
         const after = p.after as { dailyBudgetMinor?: number };
         return [
           {

@@ -126,6 +126,11 @@ describe.each(testEngines())("proposal batches on %s", (engine) => {
     ]);
     // whole, and as the database holds it (the batch built the first one without reading it back)
     expect(kept).toEqual(first);
+    // submitMany answers a standing proposal by its id, and a new one whole
+    const submitted = await gov.proposals.submitMany(system, accountId, [
+      change(accountId, "c1", 10_420, { cycleId: "cy2b", deadbandMinor: 100 }),
+    ]);
+    expect(submitted).toEqual([{ standingId: first!.id }]);
     // a cycle that wants 9,500 replaces it: the old one expires, saying by which proposal
     const [next] = await gov.proposals.createMany(system, accountId, [
       change(accountId, "c1", 9_500, { cycleId: "cy3", deadbandMinor: 100 }),

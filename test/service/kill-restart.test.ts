@@ -80,6 +80,7 @@ function expectSameAsUninterrupted(plain: RunOutcome, killed: RunOutcome, cycles
   expect(killed.cycles.every((c) => c.status === "completed")).toBe(true);
   expect(killed.cycles).toHaveLength(cycles);
   expect(mismatches(plain, killed)).toEqual([]);
+  expect(killed.auditChain).toEqual([expect.objectContaining({ ok: true })]);
   // The run did real work, so "identical" is not trivially true.
   expect(plain.proposals.filter((p) => p.status === "applied").length).toBeGreaterThan(10);
   expect(plain.arms.length).toBeGreaterThan(0);

@@ -76,23 +76,48 @@ export async function createProposals(
   inputs: readonly ProposeInput[],
 ): Promise<Proposal[]> {
   return deps.store.transaction(async (session) => {
-    const account = await loadAccount(session, accountId, { lock: true });
-    ensureAllowed(actor, "proposals.create", account.workspaceId);
-    inputs.forEach((input, i) => {
-      if (input.accountId !== accountId)
-        throw invalidInput(
-          `change ${i + 1} is for account ${input.accountId}, but the batch is for account ${accountId}`,
-        );
-    });
-    const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
-    return insertProposals(
-      session,
-      deps,
-      account,
-      actor.userId,
-      inputs.map((input) => ({ ...input, origin })),
-    );
+    const entries = await submitInSession(session, deps, actor, accountId, inputs);
+    return loadStanding(session, entries);
   });
+}
+
+/**
+ * `createProposals` for a caller that only needs what this batch made: an unreviewed proposal that
+ * stands (within its deadband) comes back as its id, not read whole (the optimizer's cycle, where on
+ * an open approval queue most of an account's changes stand every cycle).
+ */
+export async function submitProposals(
+  deps: GovernanceDeps,
+  actor: Actor,
+  accountId: string,
+  inputs: readonly ProposeInput[],
+): Promise<BatchEntry[]> {
+  return deps.store.transaction((session) => submitInSession(session, deps, actor, accountId, inputs));
+}
+
+async function submitInSession(
+  session: SqlSession,
+  deps: GovernanceDeps,
+  actor: Actor,
+  accountId: string,
+  inputs: readonly ProposeInput[],
+): Promise<BatchEntry[]> {
+  const account = await loadAccount(session, accountId, { lock: true });
+  ensureAllowed(actor, "proposals.create", account.workspaceId);
+  inputs.forEach((input, i) => {
+    if (input.accountId !== accountId)
+      throw invalidInput(
+        `change ${i + 1} is for account ${input.accountId}, but the batch is for account ${accountId}`,
+      );
+  });
+  const origin: ProposalOrigin = actor.userId === SYSTEM_USER ? "optimizer" : "analyst";
+  return insertProposalBatch(
+    session,
+    deps,
+    account,
+    actor.userId,
+    inputs.map((input) => ({ ...input, origin })),
+  );
 }
 
 /** The body shared by analyst, optimizer, override and rollback proposals; runs inside the caller's transaction. */
@@ -107,6 +132,9 @@ export async function insertProposal(
   return proposal!;
 }
 
+/** What a batch answers for one input: the proposal made (or found by its key), or one that stands. */
+export type BatchEntry = { proposal: Proposal } | { standingId: number };
+
 /** `insertProposal` for several inputs of one account, in order; see `createProposals`. */
 export async function insertProposals(
   session: SqlSession,
@@ -115,6 +143,23 @@ export async function insertProposals(
   createdBy: string,
   inputs: readonly InternalProposeInput[],
 ): Promise<Proposal[]> {
+  return loadStanding(session, await insertProposalBatch(session, deps, account, createdBy, inputs));
+}
+
+/** The standing proposals of a batch's answer read whole (the batch's read took a few columns). */
+async function loadStanding(session: SqlSession, entries: readonly BatchEntry[]): Promise<Proposal[]> {
+  const ids = entries.flatMap((e) => ("standingId" in e ? [e.standingId] : []));
+  const standing = new Map((await findProposals(session, ids)).map((p) => [p.id, p]));
+  return entries.map((e) => ("proposal" in e ? e.proposal : standing.get(e.standingId)!));
+}
+
+async function insertProposalBatch(
+  session: SqlSession,
+  deps: GovernanceDeps,
+  account: AccountContext,
+  createdBy: string,
+  inputs: readonly InternalProposeInput[],
+): Promise<BatchEntry[]> {
   if (inputs.length === 0) return [];
   const now = deps.clock();
   const label = (i: number, message: string) =>
@@ -135,14 +180,10 @@ export async function insertProposals(
   }
 
   const byKey = await writeNewProposals(session, account, createdBy, outcomes, ctx.ids, now);
-
-  // unreviewed proposals that stand are read whole only now (the batch's read took a few columns)
-  const keptIds = outcomes.flatMap((o) => ("keptId" in o ? [o.keptId] : []));
-  const kept = new Map((await findProposals(session, keptIds)).map((p) => [p.id, p]));
-  const answer = (o: Outcome): Proposal => {
-    if ("existing" in o) return o.existing;
-    if ("keptId" in o) return kept.get(o.keptId)!;
-    if ("row" in o) return byKey.get(o.row.idempotencyKey)!;
+  const answer = (o: Outcome): BatchEntry => {
+    if ("existing" in o) return { proposal: o.existing };
+    if ("keptId" in o) return { standingId: o.keptId };
+    if ("row" in o) return { proposal: byKey.get(o.row.idempotencyKey)! };
     return answer(outcomes[o.sameAs]!);
   };
   return outcomes.map(answer);

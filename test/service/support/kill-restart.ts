@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { verifyAuditLog } from "../../../src/governance/audit/audit-log.js";
 import { SandboxWorld } from "../../../src/lab/sandbox-world.js";
 import { createRng, uniformInt } from "../../../src/models/random/index.js";
 import { loadArmSnapshots } from "../../../src/service/cycle/arm-snapshots.js";
@@ -272,6 +273,8 @@ export interface RunOutcome {
   appliedChanges: Record<string, unknown>[];
   approvals: Record<string, unknown>[];
   audit: Record<string, unknown>[];
+  /** `adpilot audit verify` over the whole log: every chain must still link after the kills. */
+  auditChain: unknown[];
   /** The arms' state after the last cycle, as the next cycle's planner would read it (posterior inputs). */
   arms: unknown[];
 }
@@ -342,8 +345,12 @@ export async function readOutcome(store: Store, accountId: string): Promise<RunO
         WHERE p.account_id = $1 ORDER BY p.idempotency_key, a.revision`,
     ),
     audit: await q(
-      "SELECT seq, at, actor, action, subject_type FROM audit_log WHERE account_id = $1 ORDER BY seq",
+      // the position along the account's chain: seq (like proposal ids) comes from a sequence, and a
+      // transaction killed midway uses numbers up without writing them
+      `SELECT row_number() OVER (ORDER BY seq)::int AS position, at, actor, action, subject_type
+         FROM audit_log WHERE account_id = $1 ORDER BY seq`,
     ),
+    auditChain: [await verifyAuditLog(store)],
     arms: (
       await loadArmSnapshots(store, {
         accountId,
