@@ -92,7 +92,13 @@ async function statementStats(store: Store): Promise<{ report(): Promise<string>
   await store.query("SELECT pg_stat_statements_reset()");
   return {
     async report() {
-      const rows = await store.query<{ ms: number; calls: number; blocks: number; wal: number; query: string }>(
+      const rows = await store.query<{
+        ms: number;
+        calls: number;
+        blocks: number;
+        wal: number;
+        query: string;
+      }>(
         `SELECT total_exec_time::float8 AS ms, calls::int, (shared_blks_hit + shared_blks_read)::float8 AS blocks,
                 wal_bytes::float8 AS wal, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
