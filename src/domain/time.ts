@@ -34,16 +34,29 @@ export function isoDateFromParts(year: number, month: number, day: number): stri
   return isIsoDate(text) ? text : undefined;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one, and the service asks for the local
+// date of the same few zones for every account in every cycle.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateHourFormat(zone: string): Intl.DateTimeFormat {
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(zone, format);
+  }
+  return format;
+}
+
 /** The calendar date and hour at `instant` in `zone`. */
 export function localDateHour(instant: Date, zone: string): { date: string; hour: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(instant);
+  const parts = dateHourFormat(zone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return { date: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
 }
