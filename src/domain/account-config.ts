@@ -33,6 +33,14 @@ export const accountConfigSchema = z
      */
     proposalDeadband: nonNegative.default(1),
     targetCac: positive.nullable().default(null),
+    /** Days behind today a cycle's sync re-reads, so late conversions correct the rows already stored. */
+    syncLookbackDays: z.number().int().min(0).max(90).default(3),
+    /**
+     * Hours between re-reads of that whole window; the cycles in between read today only. The first
+     * cycle of a new day always re-reads it, so yesterday is complete before the planner uses it.
+     * 0: every cycle re-reads it.
+     */
+    syncLookbackRefreshHours: nonNegative.default(4),
     mode: z.enum(MODES).default("shadow"),
     guardrails: z
       .object({

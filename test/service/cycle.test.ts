@@ -95,4 +95,50 @@ describe.each(testEngines())("the optimization cycle on %s", (engine) => {
     const attempts = await interrupted.query<{ n: number }>("SELECT max(attempts)::int AS n FROM cycles");
     expect(attempts[0].n).toBeGreaterThan(1);
   });
+
+  it("re-reads the lookback window on each new day and every 4 hours, and today only in between", async () => {
+    const store = await openIsolatedStore(engine);
+    try {
+      const { accountId, deps } = await createDemoService(store, { ...OPTIONS, hoursPerCycle: 1 });
+      const windows: { from: string; to: string; today: string }[] = [];
+      const watched = {
+        ...deps,
+        async runtimeFor(id: string) {
+          const runtime = await deps.runtimeFor(id);
+          const connector = runtime.connector;
+          return {
+            ...runtime,
+            advance: runtime.advance?.bind(runtime),
+            now: runtime.now.bind(runtime),
+            connector: {
+              ...connector,
+              listEntities: connector.listEntities.bind(connector),
+              fetchPerformance: (query: Parameters<typeof connector.fetchPerformance>[0]) => {
+                windows.push({ from: query.from, to: query.to, today: runtime.now().date });
+                return connector.fetchPerformance(query);
+              },
+            },
+          } as typeof runtime;
+        },
+      };
+      for (let i = 0; i < 30; i++) await runCycle(watched, accountId);
+      expect(windows).toHaveLength(30);
+      const full = windows.map((w) => w.from !== w.today);
+      // the first cycle, the first of every new day, and one at least every 4 cycles (1 h each)
+      expect(full[0]).toBe(true);
+      windows.forEach((w, i) => {
+        if (i > 0 && w.today !== windows[i - 1]!.today) expect(full[i]).toBe(true);
+        if (!full[i]) expect(w).toEqual({ from: w.today, to: w.today, today: w.today });
+      });
+      for (let i = 0; i + 4 <= full.length; i++) expect(full.slice(i, i + 4)).toContain(true);
+      expect(full.filter(Boolean).length).toBeLessThanOrEqual(10);
+      const [state] = await store.query<{ at: Date | null }>(
+        "SELECT lookback_synced_at AS at FROM service_accounts WHERE account_id = $1",
+        [accountId],
+      );
+      expect(state!.at).toBeInstanceOf(Date);
+    } finally {
+      await store.close();
+    }
+  });
 });

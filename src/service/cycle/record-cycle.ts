@@ -17,6 +17,8 @@ export async function recordCycle(
     plan: AccountPlan;
     result: CycleResult;
     runtime: AccountRuntime;
+    /** The cycle's instant and local date when it re-read the whole lookback window; null when it read today only. */
+    lookbackSynced?: { instant: Date; date: string } | null;
   },
 ): Promise<void> {
   const { account, cycleNo, plan, result, runtime } = input;
@@ -45,7 +47,8 @@ export async function recordCycle(
          UPDATE cycles SET status = 'completed', finished_at = now(), duration_ms = $5, summary = $6
          WHERE account_id = $1 AND cycle_no = $2)
        UPDATE service_accounts SET next_cycle_no = $2 + 1, consecutive_failures = 0, last_error = NULL,
-         next_run_at = greatest(next_run_at + make_interval(secs => interval_seconds), now()), updated_at = now()
+         next_run_at = greatest(next_run_at + make_interval(secs => interval_seconds), now()), updated_at = now(),
+         lookback_synced_at = coalesce($7, lookback_synced_at), lookback_synced_on = coalesce($8::date, lookback_synced_on)
        WHERE account_id = $1 AND next_cycle_no = $2`,
       [
         account.accountId,
@@ -78,6 +81,8 @@ export async function recordCycle(
         ),
         result.durationMs,
         JSON.stringify({ ...result, channels: plan.channels }),
+        input.lookbackSynced?.instant ?? null,
+        input.lookbackSynced?.date ?? null,
       ],
     );
   const checkpoint = runtime.checkpoint?.bind(runtime);

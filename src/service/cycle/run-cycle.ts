@@ -1,6 +1,5 @@
 import type { Logger } from "pino";
 import { accountConfigSchema } from "../../domain/account-config.js";
-import { addDays } from "../../domain/time.js";
 import { createRng } from "../../models/random/index.js";
 import type { Store } from "../../store/index.js";
 import { upsertSyncedData } from "../../store/synced-data.js";
@@ -12,6 +11,7 @@ import { planAccount } from "./plan-account.js";
 import { recordCycle } from "./record-cycle.js";
 import type { AccountRuntime, ChangeGateway } from "./runtime.js";
 import { type CycleAccount, loadServiceAccount, markCycleFailed, startCycle } from "./service-accounts.js";
+import { syncWindow } from "./sync-window.js";
 
 export interface CycleDeps {
   store: Store;
@@ -19,8 +19,6 @@ export interface CycleDeps {
   log: Logger;
   runtimeFor(accountId: string): Promise<AccountRuntime>;
   gateway: ChangeGateway;
-  /** Days re-fetched behind today so late conversions correct earlier rows. */
-  lookbackDays?: number;
   /** Posterior draws per arm for the allocation. */
   draws?: number;
 }
@@ -79,18 +77,27 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       data: { cycleNo, date: now.date, hour: now.hour },
     });
 
+    const config = accountConfigSchema.parse(account.config);
     const connector = runtime.connector;
     const entities = await connector.listEntities(account.externalId);
+    const window = syncWindow({
+      now,
+      lastFullSync:
+        account.lookbackSyncedAt && account.lookbackSyncedOn
+          ? { instant: account.lookbackSyncedAt, date: account.lookbackSyncedOn }
+          : null,
+      lookbackDays: config.syncLookbackDays,
+      refreshHours: config.syncLookbackRefreshHours,
+    });
     const facts = await connector.fetchPerformance({
       accountExternalId: account.externalId,
-      from: addDays(now.date, -(deps.lookbackDays ?? 3)),
-      to: now.date,
+      from: window.from,
+      to: window.to,
       granularity: "day",
       level: account.armLevel,
     });
     await upsertSyncedData(deps.store, accountId, entities, facts, "sync");
 
-    const config = accountConfigSchema.parse(account.config);
     const snapshots = await loadArmSnapshots(deps.store, {
       accountId,
       currency: account.currency,
@@ -195,7 +202,14 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       spendTodayMinor,
       durationMs: Date.now() - started,
     };
-    await recordCycle(deps.store, { account, cycleNo, plan, result, runtime });
+    await recordCycle(deps.store, {
+      account,
+      cycleNo,
+      plan,
+      result,
+      runtime,
+      lookbackSynced: window.full ? { instant: now.instant, date: now.date } : null,
+    });
     for (const d of plan.decisions) {
       deps.bus.publish({
         type: "decision.recorded",

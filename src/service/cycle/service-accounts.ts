@@ -19,6 +19,9 @@ export interface ServiceAccount {
   nextRunAt: Date;
   consecutiveFailures: number;
   lastError: string | null;
+  /** When a cycle last re-read the whole lookback window, and the account-local date then (null: never). */
+  lookbackSyncedAt: Date | null;
+  lookbackSyncedOn: string | null;
   config: unknown;
 }
 
@@ -26,7 +29,7 @@ const SELECT = `SELECT s.account_id AS "accountId", a.workspace_id AS "workspace
   a.name, a.currency, a.time_zone AS "timeZone", s.active AND a.status = 'active' AS active, s.interval_seconds AS "intervalSeconds",
   s.daily_budget_minor AS "dailyBudgetMinor", s.arm_level AS "armLevel", s.seed, s.scenario, s.next_cycle_no AS "nextCycleNo",
   s.next_run_at AS "nextRunAt", s.consecutive_failures AS "consecutiveFailures", s.last_error AS "lastError",
-  coalesce(c.config, '{}'::jsonb) AS config
+  s.lookback_synced_at AS "lookbackSyncedAt", to_char(s.lookback_synced_on, 'YYYY-MM-DD') AS "lookbackSyncedOn", coalesce(c.config, '{}'::jsonb) AS config
   FROM service_accounts s JOIN ad_accounts a ON a.id = s.account_id LEFT JOIN account_configs c ON c.account_id = s.account_id`;
 
 /** A service account with what its cycle reads first: the latest converged MMM fit's channel shares. */
