@@ -3,23 +3,23 @@
 // daily performance, then runs the real cycle (`runCycle`: sync upserts, arm snapshots, posteriors and
 // Thompson plan, balanced budget steps, proposals through governance's guardrails, decisions,
 // allocations and cycle rows) for every account — once cold (the first cycle, where nearly every arm
-// gets a proposal), then once an hour later (the warm cycle, the steady state) — with
-// SERVICE_BENCH_CONCURRENCY cycles in flight over one shared pg pool, as that many pg-boss workers would
-// run them. The platform is an in-memory one per account that answers instantly (no network, no lab),
+// gets a proposal), then once an hour later (the warm cycle, the steady state) — on
+// SERVICE_BENCH_WORKERS service workers (default 2, one per core: worker threads, each with its own pg
+// pool and every other account, as `adpilot serve --no-api` processes share one PostgreSQL) with
+// SERVICE_BENCH_CONCURRENCY cycles in flight between them (default 8). SERVICE_BENCH_WORKERS=1 runs
+// them all in this process. The platform is an in-memory one per account that answers instantly (no network, no lab),
 // so the figures are AdPilot's own cost. Prints both cycles' wall time and proposals, the warm cycle's
 // mean time per account, throughput and CPU (Node and PostgreSQL), and the process's peak RSS.
 import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
-import pino from "pino";
-import { createGovernance } from "../src/governance/index.js";
-import { createRng } from "../src/models/random/index.js";
-import { type CycleDeps, runCycle } from "../src/service/cycle/run-cycle.js";
-import { createEventBus } from "../src/service/event-bus.js";
-import { governanceGateway } from "../src/service/governance-gateway.js";
 import { openStore, type Store } from "../src/store/index.js";
 import { timeQueries } from "./support/query-timer.js";
-import { accountIdOf, type FleetShape, fleetRuntimes, seedFleet } from "./support/service-fleet.js";
+import { cycleAll, fleetCycleDeps } from "./support/service-cycles.js";
+import { accountIdOf, type FleetShape, seedFleet } from "./support/service-fleet.js";
 
 const SHAPE: FleetShape = {
   accounts: Number(process.env.SERVICE_BENCH_ACCOUNTS ?? 1000),
@@ -28,6 +28,8 @@ const SHAPE: FleetShape = {
   today: "2025-05-01",
 };
 const CONCURRENCY = Number(process.env.SERVICE_BENCH_CONCURRENCY ?? 8);
+/** Service workers (threads here, each with its own pool); a 2-core machine runs two. */
+const WORKERS = Number(process.env.SERVICE_BENCH_WORKERS ?? 2);
 const POOL_SIZE = CONCURRENCY + 2;
 
 const baseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -53,24 +55,20 @@ async function admin(sql: string): Promise<void> {
 }
 
 /**
- * CPU seconds used so far by this database's PostgreSQL backends (the pool's connections), read from
- * /proc when the server runs on this machine; null when it cannot be read.
+ * Busy CPU seconds of the whole machine so far (all cores, from /proc/stat), or null where it cannot be
+ * read. Less this process's own CPU, that is PostgreSQL (its backends come and go with the workers'
+ * pools, so they cannot be summed one by one) and whatever else runs, which here is next to nothing.
  */
-async function backendCpuSeconds(store: Store): Promise<number | null> {
-  const rows = await store.query<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
-  );
-  let ticks = 0;
+function machineBusySeconds(): number | null {
   try {
-    for (const { pid } of rows) {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
+    const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
+    const ticks = cpu!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+    const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
+    return busy / 100; // USER_HZ
   } catch {
     return null;
   }
-  return ticks / 100; // USER_HZ
 }
 
 /** Checkpoints the server has run (timed or forced); one in the warm cycle adds I/O and full-page writes. */
@@ -134,20 +132,72 @@ async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
   };
 }
 
-/** Runs every account's cycle with at most CONCURRENCY in flight; returns each cycle's milliseconds. */
-async function cycleAll(deps: CycleDeps, accountIds: string[]): Promise<number[]> {
-  const durations: number[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < accountIds.length) {
-      const id = accountIds[next++];
-      const started = performance.now();
-      await runCycle(deps, id);
-      durations.push(performance.now() - started);
-    }
+/** Cycles the fleet's accounts at a clock hour; returns each cycle's milliseconds. */
+interface Fleet {
+  cycle(hour: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** All cycles in this process, CONCURRENCY in flight on the benchmark's pool (one service worker). */
+async function inProcessFleet(store: Store, ids: string[]): Promise<Fleet> {
+  const clock = { hour: 0 };
+  const deps = await fleetCycleDeps(store, SHAPE, clock, ids);
+  return {
+    cycle(hour) {
+      clock.hour = hour;
+      return cycleAll(deps, ids, CONCURRENCY);
+    },
+    async close() {},
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return durations;
+}
+
+/**
+ * WORKERS worker threads, each with its own pool and every WORKERS-th account, CONCURRENCY in flight
+ * between them: WORKERS service workers on one PostgreSQL, as `adpilot serve --no-api` processes are.
+ */
+async function threadFleet(ids: string[]): Promise<Fleet> {
+  const workers = Array.from({ length: WORKERS }, (_, w) => {
+    // On Node 20 a worker neither inherits the tsx loader nor honours `--import`: it registers tsx itself
+    // (as src/lab/montecarlo/runner.ts does), then loads the worker's module.
+    const api = createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs");
+    const module = new URL("./support/service-worker.ts", import.meta.url).href;
+    const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(module)}); });`;
+    const worker = new Worker(code, {
+      eval: true,
+      workerData: {
+        databaseUrl: benchUrl,
+        shape: SHAPE,
+        accountIds: ids.filter((_, i) => i % WORKERS === w),
+        concurrency: Math.max(1, Math.round(CONCURRENCY / WORKERS)),
+      },
+    });
+    return worker;
+  });
+  const next = (worker: Worker) =>
+    new Promise<unknown>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+  await Promise.all(workers.map(next));
+  return {
+    async cycle(hour) {
+      const answers = await Promise.all(
+        workers.map((worker) => {
+          const answer = next(worker);
+          worker.postMessage({ hour });
+          return answer as Promise<{ durations?: number[]; error?: string }>;
+        }),
+      );
+      for (const a of answers) if (a.error) throw new Error(`bench worker failed: ${a.error}`);
+      return answers.flatMap((a) => a.durations ?? []);
+    },
+    async close() {
+      for (const worker of workers) worker.postMessage("close");
+      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("exit", resolve))));
+    },
+  };
 }
 
 async function bench(plain: Store): Promise<void> {
@@ -156,34 +206,18 @@ async function bench(plain: Store): Promise<void> {
   let started = performance.now();
   await seedFleet(store, SHAPE);
   const seedSeconds = (performance.now() - started) / 1000;
-  const clock = { hour: 9 };
-  const runtimes = await fleetRuntimes(store, SHAPE, clock);
-  const instant = () => new Date(`${SHAPE.today}T${String(clock.hour).padStart(2, "0")}:00:00Z`);
-  const governance = createGovernance({ store, clock: instant, rng: createRng(1) });
-  const executor = governance.executor({
-    connectorFor: async (accountId) => runtimes.get(accountId)!.connector,
-    sleep: async () => {},
-    workerId: "bench",
-  });
-  const deps: CycleDeps = {
-    store,
-    bus: createEventBus(),
-    log: pino({ level: "error" }),
-    runtimeFor: async (accountId) => {
-      const runtime = runtimes.get(accountId);
-      if (!runtime) throw new Error(`bench: no runtime for ${accountId}`);
-      return runtime;
-    },
-    gateway: governanceGateway(governance, executor, () => "default"),
-  };
   const ids = Array.from({ length: SHAPE.accounts }, (_, i) => accountIdOf(i + 1));
+  // profiles and traces see this process's work only
+  const fleet =
+    WORKERS === 1 || timer || process.env.SERVICE_BENCH_PROFILE
+      ? await inProcessFleet(store, ids)
+      : await threadFleet(ids);
 
   // The first cycle: every arm's budget moves (the fleet's budgets were never planned), so nearly every
   // arm gets a proposal; it also pays for JIT and the first plans of every statement.
   started = performance.now();
-  await cycleAll(deps, ids);
+  await fleet.cycle(9);
   const firstSeconds = (performance.now() - started) / 1000;
-  clock.hour = 10;
   // The seed and the first cycle wrote gigabytes of WAL; the checkpoint that forces would otherwise
   // land in the warm cycle at a random point. Starting it checkpointed, the warm cycle still pays
   // what every steady-state cycle pays (a full-page image for each page it is first to change).
@@ -192,13 +226,14 @@ async function bench(plain: Store): Promise<void> {
   const statements = process.env.SERVICE_BENCH_STATEMENTS ? await statementStats(plain) : null;
   timer?.reset();
   const profiler = process.env.SERVICE_BENCH_PROFILE ? await startProfile() : null;
-  const pgBefore = await backendCpuSeconds(plain);
+  const machineBefore = machineBusySeconds();
   const cpu = process.cpuUsage();
   started = performance.now();
-  const durations = await cycleAll(deps, ids);
+  const durations = await fleet.cycle(10);
   const seconds = (performance.now() - started) / 1000;
   const { user, system } = process.cpuUsage(cpu);
-  const pgAfter = await backendCpuSeconds(plain);
+  const machineAfter = machineBusySeconds();
+  await fleet.close();
   const checkpointsAfter = await checkpointCount(plain);
   if (profiler) await profiler.stop(process.env.SERVICE_BENCH_PROFILE!);
   if (timer) console.error(`# warm cycle's queries by total time\n${timer.report()}`);
@@ -230,9 +265,12 @@ async function bench(plain: Store): Promise<void> {
   console.log(`service-cycle-accounts-per-second: ${(SHAPE.accounts / seconds).toFixed(0)} accounts/s`);
   console.log(`service-cycle-proposals: ${counts.proposals} proposals`);
   console.log(`service-cycle-node-cpu: ${((user + system) / 1e6).toFixed(2)} s`);
-  if (pgBefore !== null && pgAfter !== null)
-    console.log(`service-cycle-postgres-cpu: ${(pgAfter - pgBefore).toFixed(2)} s`);
+  if (machineBefore !== null && machineAfter !== null)
+    console.log(
+      `service-cycle-postgres-cpu: ${(machineAfter - machineBefore - (user + system) / 1e6).toFixed(2)} s`,
+    );
   console.log(`service-cycle-concurrency: ${CONCURRENCY} cycles`);
+  console.log(`service-cycle-workers: ${WORKERS} workers`);
   if (checkpointsBefore !== null && checkpointsAfter !== null)
     console.log(`service-cycle-checkpoints: ${checkpointsAfter - checkpointsBefore} checkpoints`);
   console.log(`service-peak-rss: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -118,11 +118,15 @@ class InstantPlatform implements AdPlatformConnector {
   }
 }
 
-/** A runtime per account on a clock the benchmark moves (`hour`), over an instant platform. */
+/**
+ * A runtime per account (of `accountIds`, or all) on a clock the benchmark moves (`hour`), over an
+ * instant platform.
+ */
 export async function fleetRuntimes(
   store: Store,
   shape: FleetShape,
   clock: { hour: number },
+  accountIds: readonly string[] | null = null,
 ): Promise<Map<string, AccountRuntime>> {
   const campaigns = await store.query<{
     account_id: string;
@@ -130,7 +134,11 @@ export async function fleetRuntimes(
     name: string;
     channel: string;
     daily_budget_minor: number;
-  }>("SELECT account_id, external_id, name, channel, daily_budget_minor FROM campaigns ORDER BY 1, 2");
+  }>(
+    `SELECT account_id, external_id, name, channel, daily_budget_minor FROM campaigns
+     WHERE $1::text[] IS NULL OR account_id = ANY($1::text[]) ORDER BY 1, 2`,
+    [accountIds],
+  );
   const rows = await store.query<{
     account_id: string;
     date: string;
@@ -142,8 +150,8 @@ export async function fleetRuntimes(
     revenue_minor: number;
   }>(
     `SELECT account_id, date, campaign_id, impressions, clicks, cost_minor, conversions, revenue_minor
-     FROM performance_daily WHERE date >= $1`,
-    [addDays(shape.today, -3)],
+     FROM performance_daily WHERE date >= $1 AND ($2::text[] IS NULL OR account_id = ANY($2::text[]))`,
+    [addDays(shape.today, -3), accountIds],
   );
   const facts = new Map<string, PerformanceFact[]>();
   for (const r of rows) {
