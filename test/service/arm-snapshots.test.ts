@@ -56,4 +56,51 @@ describe.each(testEngines())("arm snapshots on %s", (engine) => {
     });
     expect(week[0]!.averageDailySpendMinor).toBe(Math.round((14 * 2000 + 6 * 1000) / 20));
   });
+
+  it("reuses the statistics on the same date until a day before it changes", async () => {
+    const load = () =>
+      loadArmSnapshots(store, {
+        accountId: "acc_s",
+        currency: "USD",
+        asOf: AS_OF,
+        hourOfDay: 11,
+        level: "campaign",
+      });
+    const fresh = await load();
+    // mark the cached copy: a load that reuses it shows the mark
+    await store.query(
+      `UPDATE arm_stats_cache SET stats = jsonb_set(stats, '{c1,spend}', '123456789') WHERE account_id = 'acc_s'`,
+    );
+    expect((await load())[0]!.spendMinor).toBe(123_456_789);
+    // today's row (the planning date) is not among the days the statistics read: still reused
+    await store.query(
+      "UPDATE performance_daily SET cost_minor = cost_minor + 1 WHERE account_id = 'acc_s' AND date = $1",
+      [AS_OF],
+    );
+    expect((await load())[0]!.spendMinor).toBe(123_456_789);
+    // a late conversion on yesterday's row: recomputed, and equal to a computation from scratch
+    await store.query(
+      "UPDATE performance_daily SET conversions = conversions + 1 WHERE account_id = 'acc_s' AND date = $1::date - 1",
+      [AS_OF],
+    );
+    const after = await load();
+    expect(after[0]!.spendMinor).toBe(fresh[0]!.spendMinor);
+    expect(after[0]!.conversions).toBeGreaterThan(fresh[0]!.conversions);
+    await store.query("DELETE FROM arm_stats_cache");
+    expect(await load()).toEqual(after);
+    // another date, or other options, compute their own
+    const later = await loadArmSnapshots(store, {
+      accountId: "acc_s",
+      currency: "USD",
+      asOf: "2025-08-21",
+      hourOfDay: 0,
+      level: "campaign",
+    });
+    expect(later[0]!.ageHours).toBe(31 * 24);
+    // deleting an old day is a change too
+    await store.query("DELETE FROM performance_daily WHERE account_id = 'acc_s' AND date = $1::date - 30", [
+      AS_OF,
+    ]);
+    expect((await load())[0]!.ageHours).toBe(29 * 24 + 11);
+  });
 });

@@ -65,6 +65,21 @@ describe.each(testEngines())("performance import on %s", (engine) => {
     );
   });
 
+  it("bumps the version of every day it writes, with or without the table's triggers", async () => {
+    const opts = { file: "f.csv", preset: "standard" };
+    const versions = () =>
+      store.query<{ date: string; version: string }>(
+        "SELECT to_char(date, 'YYYY-MM-DD') AS date, version::text FROM performance_versions ORDER BY date",
+      );
+    await importPerformance(store, events(row(2), row(3, { date: "2024-05-02" })), opts);
+    const first = await versions();
+    expect(first.map((v) => v.date)).toEqual(["2024-05-01", "2024-05-02"]);
+    await importPerformance(store, events(row(2, { costMinor: 99_999 })), opts);
+    const second = await versions();
+    expect(BigInt(second[0]!.version)).toBeGreaterThan(BigInt(first[0]!.version));
+    expect(second[1]).toEqual(first[1]);
+  });
+
   it("upserts on the natural key: a second import changes nothing, corrected numbers update rows", async () => {
     const opts = { file: "f.csv", preset: "standard" };
     const first = await importPerformance(store, events(row(2), row(3), row(4)), opts);

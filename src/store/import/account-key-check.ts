@@ -10,8 +10,8 @@ import type { SqlSession } from "../session.js";
  *
  * The per-row trigger is then skipped for the import's own INSERT statements with
  * `session_replication_role = replica`, which only a superuser may set, and only when that foreign
- * key is the table's only trigger-backed rule: any other trigger, or another foreign key, and the
- * import keeps the ordinary path.
+ * key is the table's only trigger-backed rule: any other trigger (but the day versions', which the
+ * import then keeps itself), or another foreign key, and the import keeps the ordinary path.
  */
 export async function canSkipAccountKeyTrigger(s: SqlSession): Promise<boolean> {
   const [row] = await s.query<{ superuser: boolean; keys: number; account_keys: number; others: number }>(
@@ -25,7 +25,9 @@ export async function canSkipAccountKeyTrigger(s: SqlSession): Promise<boolean> 
                                  WHERE attrelid = 'performance_daily'::regclass AND attname = 'account_id')]) AS account_keys,
        (SELECT count(*)::int FROM pg_trigger t
          WHERE t.tgrelid = 'performance_daily'::regclass
-           AND t.tgfoid NOT IN ('"RI_FKey_check_ins"'::regproc, '"RI_FKey_check_upd"'::regproc)) AS others`,
+           AND t.tgfoid NOT IN ('"RI_FKey_check_ins"'::regproc, '"RI_FKey_check_upd"'::regproc)
+           -- the day versions (migration 0012), which the import bumps itself (merge.ts)
+           AND t.tgfoid NOT IN ('performance_versions_bump'::regproc, 'performance_truncated'::regproc)) AS others`,
   );
   return row.superuser && row.others === 0 && row.keys === 1 && row.account_keys === 1;
 }
