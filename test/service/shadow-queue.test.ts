@@ -48,4 +48,39 @@ describe.each(testEngines())("the approval queue of a shadow-mode account on %s"
     for (const row of withDeadband.open) expect(row.n).toBe(1);
     expect(withDeadband.made).toBeLessThan(everyMove.made);
   });
+
+  it("does not send governance the changes an open proposal already asks for within the deadband", async () => {
+    const { accountId, deps } = await createDemoService(store, OPTIONS);
+    await setAccountConfigValue(store, accountId, "mode", "shadow", "test");
+    await setAccountConfigValue(store, accountId, "proposalDeadband", "3", "test");
+    await store.query("DELETE FROM proposals WHERE account_id = $1", [accountId]);
+    let sent = 0;
+    let alreadyAsked = 0;
+    const gateway = {
+      ...deps.gateway,
+      applyApproved: deps.gateway.applyApproved.bind(deps.gateway),
+      async proposeBudgets(batch: Parameters<typeof deps.gateway.proposeBudgets>[0]) {
+        const open = await store.query<{ entity_id: string; requested: number }>(
+          `SELECT DISTINCT ON (entity_id) entity_id, (requested_value->>'dailyBudgetMinor')::bigint AS requested
+             FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
+            ORDER BY entity_id, id DESC`,
+          [accountId],
+        );
+        const asked = new Map(open.map((o) => [o.entity_id, Number(o.requested)]));
+        for (const c of batch.changes) {
+          sent++;
+          const pending = asked.get(c.armId);
+          if (pending !== undefined && Math.abs(pending - c.targetMinor) <= (c.deadbandMinor ?? 0))
+            alreadyAsked++;
+        }
+        return deps.gateway.proposeBudgets(batch);
+      },
+    };
+    let made = 0;
+    for (let i = 0; i < 12; i++) made += (await runCycle({ ...deps, gateway }, accountId)).proposals;
+    expect(sent).toBeGreaterThan(0);
+    expect(made).toBeGreaterThan(0);
+    // governance would have kept every one of these: they never reach it
+    expect(alreadyAsked).toBe(0);
+  });
 });

@@ -10,6 +10,8 @@ export interface ServiceArm extends PlanArm {
   /** Plain mean spend over the days with data among the last `spendWindowDays` (what the guardrails'
    * historical cap uses), or null without any. */
   readonly averageDailySpendMinor: number | null;
+  /** The budget the newest unreviewed optimizer proposal for the arm asks for (null: none open). */
+  readonly pendingBudgetMinor: number | null;
 }
 
 export interface ArmSnapshotOptions {
@@ -115,7 +117,11 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
   // long history costs nothing per cycle. One aggregation pass over the rows (age = days before asOf);
   // the entities (all of them, so an arm removed and restored the same day keeps its statistics) join
   // the 50-odd results, not the rows.
-  const [row] = await store.query<{ entities: Entity[]; stats: Record<string, ArmStats> }>(
+  const [row] = await store.query<{
+    entities: Entity[];
+    stats: Record<string, ArmStats>;
+    pending: Record<string, number | null>;
+  }>(
     `WITH e AS (${entity}),
      v AS (SELECT coalesce(max(version), 0) AS version FROM performance_versions WHERE account_id = $1 AND date < $2::date),
      hit AS (SELECT c.stats FROM arm_stats_cache c, v
@@ -160,7 +166,12 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
          version = EXCLUDED.version, stats = EXCLUDED.stats
      )
      SELECT (SELECT coalesce(json_agg(l ORDER BY l.id), '[]'::json) FROM (SELECT * FROM e WHERE e.status <> 'removed') l) AS entities,
-       coalesce((SELECT stats FROM hit), (SELECT stats FROM fresh)) AS stats`,
+       coalesce((SELECT stats FROM hit), (SELECT stats FROM fresh)) AS stats,
+       (SELECT coalesce(json_object_agg(q.entity_id, q.requested), '{}'::json) FROM (
+          SELECT DISTINCT ON (entity_id) entity_id, (requested_value->>'dailyBudgetMinor')::bigint AS requested
+            FROM proposals WHERE account_id = $1 AND status = 'proposed' AND origin = 'optimizer'
+             AND kind = 'daily_budget' AND entity_level = $6
+           ORDER BY entity_id, id DESC) q) AS pending`,
     [
       o.accountId,
       o.asOf,
@@ -172,7 +183,7 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
     ],
   );
   // the statistics travel once, as one document (a lookup per arm in SQL would unpack it per arm)
-  const { entities, stats } = row!;
+  const { entities, stats, pending } = row!;
   return entities.map((entity) => {
     // read field by field: spreading the parsed JSON into one object costs ~15 µs an arm in V8
     const r = stats[entity.id] ?? NO_STATS;
@@ -191,6 +202,7 @@ export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Pro
       conversions: r.conversions,
       revenueMinor: Math.round(r.revenue),
       currentBudgetMinor: entity.budget ?? 0,
+      pendingBudgetMinor: pending[entity.id] ?? null,
       averageDailySpendMinor:
         r.days_recent > 0 && r.spend_recent !== null ? Math.round(r.spend_recent / r.days_recent) : null,
       fatigue: {

@@ -166,6 +166,13 @@ export async function runCycle(deps: CycleDeps, accountId: string): Promise<Cycl
       .filter(
         (t) => Math.abs(t.targetMinor - t.currentMinor) > Math.max(1, t.currentMinor * MIN_RELATIVE_CHANGE),
       )
+      // What an unreviewed proposal of an earlier cycle already asks for (within the deadband) governance
+      // would keep as it stands: not sending it spares the batch its reads and checks (on an open
+      // approval queue, most of an account's changes every cycle).
+      .filter((t) => {
+        const pending = armsById.get(t.armId)?.pendingBudgetMinor ?? null;
+        return pending === null || Math.abs(pending - t.targetMinor) > deadband(t.armId, t.currentMinor);
+      })
       .map((t) => {
         const d = decisionsById.get(t.armId);
         const arm = armsById.get(t.armId);
