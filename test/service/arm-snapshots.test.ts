@@ -103,4 +103,34 @@ describe.each(testEngines())("arm snapshots on %s", (engine) => {
     ]);
     expect((await load())[0]!.ageHours).toBe(29 * 24 + 11);
   });
+
+  it("caches ad-group arms too, with their first day of data", async () => {
+    await store.query(
+      `INSERT INTO ad_groups (account_id, external_id, campaign_external_id, name, status, daily_budget_minor) VALUES
+       ('acc_s', 'g1', 'c2', 'Lookalikes', 'active', 1500), ('acc_s', 'g2', 'c2', 'Retargeting', 'active', 500)`,
+    );
+    await store.query(
+      `INSERT INTO performance_daily (account_id, date, campaign_id, adgroup_id, impressions, clicks, cost_minor, conversions, revenue_minor)
+       SELECT 'acc_s', $1::date - k, 'c2', 'g1', 500, 10, 700, 0.5, 2000 FROM generate_series(1, 5) k`,
+      [AS_OF],
+    );
+    const load = () =>
+      loadArmSnapshots(store, {
+        accountId: "acc_s",
+        currency: "USD",
+        asOf: AS_OF,
+        hourOfDay: 3,
+        level: "ad_group",
+      });
+    const first = await load();
+    expect(first.map((a) => [a.id, a.channel, a.ageHours, a.averageDailySpendMinor])).toEqual([
+      ["g1", "social", 5 * 24 + 3, 700],
+      ["g2", "social", 3, null],
+    ]);
+    expect(await load()).toEqual(first);
+    const [cached] = await store.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM arm_stats_cache WHERE account_id = 'acc_s' AND level = 'ad_group'",
+    );
+    expect(cached!.n).toBe(1);
+  });
 });

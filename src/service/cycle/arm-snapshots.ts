@@ -83,7 +83,9 @@ interface Entity {
  * those days (`performance_versions`, bumped by any write to them, migration 0012), and a cycle on the
  * same date reuses them while that version stands (one index probe instead of aggregating some 1,400
  * rows). Computed or reused, they pass through the same JSON, so both give the same numbers and a
- * restarted service computes identical posteriors. One statement either way.
+ * restarted service computes identical posteriors. The same statement reads the budget each arm's
+ * newest unreviewed optimizer proposal asks for (`pendingBudgetMinor`), so the cycle does not propose
+ * it again.
  */
 export async function loadArmSnapshots(store: Store, o: ArmSnapshotOptions): Promise<ServiceArm[]> {
   const windowDays = o.windowDays ?? 28;
