@@ -99,10 +99,8 @@ export async function mergeBatch(
 function bumpVersions(table: string, options: MergeOptions): string[] {
   if (!options.skipAccountKeyTrigger) return [];
   return [
-    `INSERT INTO performance_versions (account_id, date, version)
-     SELECT a.id, d.date, nextval('performance_version_seq')
-       FROM (SELECT DISTINCT acct, date FROM ${table}) d JOIN import_accounts a ON a.acct = d.acct
-     ON CONFLICT (account_id, date) DO UPDATE SET version = EXCLUDED.version`,
+    `SELECT performance_days_changed(array_agg(a.id), array_agg(d.date))
+       FROM (SELECT DISTINCT acct, date FROM ${table}) d JOIN import_accounts a ON a.acct = d.acct`,
   ];
 }
 

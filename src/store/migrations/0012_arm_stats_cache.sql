@@ -14,21 +14,28 @@ CREATE TABLE performance_versions (
   PRIMARY KEY (account_id, date)
 );
 
+-- Gives each (account, date) pair a new version: the one place versions are bumped, by the triggers
+-- below and by a bulk import that skips them.
+CREATE FUNCTION performance_days_changed(account_ids text[], dates date[]) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  INSERT INTO performance_versions (account_id, date, version)
+    SELECT account_id, date, nextval('performance_version_seq')
+      FROM (SELECT DISTINCT account_id, date FROM unnest(account_ids, dates) AS d(account_id, date)) d
+    ON CONFLICT (account_id, date) DO UPDATE SET version = EXCLUDED.version;
+$$;
+
+-- The days a statement wrote: its new rows' days, and for updates and deletes the old rows' days too.
 CREATE FUNCTION performance_versions_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO performance_versions (account_id, date, version)
-      SELECT account_id, date, nextval('performance_version_seq') FROM (SELECT DISTINCT account_id, date FROM new_rows) d
-      ON CONFLICT (account_id, date) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM performance_days_changed(array_agg(account_id), array_agg(date))
+      FROM (SELECT DISTINCT account_id, date FROM new_rows) d;
   ELSIF TG_OP = 'UPDATE' THEN
-    INSERT INTO performance_versions (account_id, date, version)
-      SELECT account_id, date, nextval('performance_version_seq')
-        FROM (SELECT account_id, date FROM new_rows UNION SELECT account_id, date FROM old_rows) d
-      ON CONFLICT (account_id, date) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM performance_days_changed(array_agg(account_id), array_agg(date))
+      FROM (SELECT account_id, date FROM new_rows UNION SELECT account_id, date FROM old_rows) d;
   ELSE
-    INSERT INTO performance_versions (account_id, date, version)
-      SELECT account_id, date, nextval('performance_version_seq') FROM (SELECT DISTINCT account_id, date FROM old_rows) d
-      ON CONFLICT (account_id, date) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM performance_days_changed(array_agg(account_id), array_agg(date))
+      FROM (SELECT DISTINCT account_id, date FROM old_rows) d;
   END IF;
   RETURN NULL;
 END
@@ -51,8 +58,8 @@ BEGIN
 END
 $$;
 
-INSERT INTO performance_versions (account_id, date, version)
-  SELECT account_id, date, nextval('performance_version_seq') FROM (SELECT DISTINCT account_id, date FROM performance_daily) d;
+SELECT performance_days_changed(array_agg(account_id), array_agg(date))
+  FROM (SELECT DISTINCT account_id, date FROM performance_daily) d;
 
 -- One row per account and arm level: the statistics of the last date computed, the options they were
 -- computed with, and the largest day version before that date at the time.
